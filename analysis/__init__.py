@@ -1,0 +1,3 @@
+"""Computational Limits: data, models, costs and figures behind the book."""
+
+__version__ = "0.1.0"
