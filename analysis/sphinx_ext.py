@@ -1,0 +1,107 @@
+"""Sphinx extension of the book: offline Vega, figure download lines, data files, footer.
+
+* writes Vega, Vega-Lite and Vega-Embed (from ``vl_convert.javascript_bundle()``) into the
+  site's ``_static`` and loads it on every page, so no chart needs a CDN;
+* under every figure whose files were exported, adds "Download · Data · Cite";
+* copies the curated tables into the site under ``data/``;
+* puts the version and the build date in the footer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from analysis import __version__
+from analysis.figures import figure_bibtex, figure_citation_text
+from analysis.paths import DATA_DIR, FIGURES_DIR, GENERATED_DIR
+
+VEGA_BUNDLE = "complim-vega.js"
+STATIC_DIR = GENERATED_DIR / "static"
+SITE_DIR = GENERATED_DIR / "site"
+DATA_SUFFIXES = (".csv", ".json", ".bib")
+
+
+def write_vega_bundle(static_dir: Path = STATIC_DIR) -> Path:
+    """Write the Vega/Vega-Lite/Vega-Embed bundle once per vl-convert version."""
+    import vl_convert as vlc
+
+    static_dir.mkdir(parents=True, exist_ok=True)
+    target = static_dir / VEGA_BUNDLE
+    stamp = static_dir / f"{VEGA_BUNDLE}.version"
+    version = f"{vlc.get_vega_version()}|{vlc.get_vegalite_versions()[-1]}"
+    if not target.exists() or not stamp.exists() or stamp.read_text() != version:
+        target.write_text(vlc.javascript_bundle(), encoding="utf-8")
+        stamp.write_text(version)
+    return target
+
+
+def copy_data_files(site_dir: Path = SITE_DIR, data_dir: Path = DATA_DIR) -> list[Path]:
+    """Copy the curated tables (CSV, datapackage) into the site's ``data/`` folder."""
+    target = site_dir / "data"
+    target.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for source in sorted(data_dir.glob("*")):
+        if source.suffix in DATA_SUFFIXES and source.is_file():
+            shutil.copy2(source, target / source.name)
+            copied.append(target / source.name)
+    return copied
+
+
+def build_date() -> str:
+    """The build date, or ``SOURCE_DATE_EPOCH``'s for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return when.date().isoformat()
+
+
+def figure_links_html(label: str, prefix: str) -> str:
+    """The "Download · Data · Cite" line under one figure."""
+    base = f"{prefix}figures/{label}"
+    bibtex = html.escape(figure_bibtex(label))
+    text = html.escape(figure_citation_text(label))
+    return (
+        '<div class="complim-figure-links">Download '
+        f'<a href="{base}.svg" download>SVG</a> · <a href="{base}.png" download>PNG</a> · '
+        f'<a href="{base}.pdf" download>PDF</a> · Data <a href="{base}.csv" download>CSV</a> · '
+        f'<a href="{base}.json" download>Vega-Lite</a> · '
+        f'<details class="complim-cite"><summary>Cite</summary><p>{text}</p>'
+        f'<pre>{bibtex}</pre><a href="{base}.bib" download>BibTeX file</a></details></div>'
+    )
+
+
+def add_figure_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Append the download line inside every figure that has exported files."""
+    prefix = "../" * docname.count("/")
+    for figure in doctree.findall(nodes.figure):
+        for label in figure.get("ids", []):
+            if (FIGURES_DIR / f"{label}.svg").exists():
+                figure += nodes.raw("", figure_links_html(label, prefix), format="html")
+                break
+
+
+def on_config_inited(app: Sphinx, config: Any) -> None:
+    """Register the generated static and extra paths, the Vega bundle and the footer."""
+    write_vega_bundle()
+    copy_data_files()
+    FIGURES_DIR.mkdir(parents=True, exist_ok=True)
+    config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
+    config.html_extra_path = [*config.html_extra_path, str(SITE_DIR)]
+    footer = f"Computational Limits · version {__version__} · built {build_date()}"
+    config.html_theme_options = {**config.html_theme_options, "extra_footer": footer}
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Sphinx entry point."""
+    app.connect("config-inited", on_config_inited)
+    app.connect("doctree-resolved", add_figure_links)
+    app.add_js_file(VEGA_BUNDLE, priority=200)
+    app.add_css_file("complim.css")
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,36 @@
+"""Shared fixtures: one strict, from-scratch book build per test session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the book strictly (-W -n --keep-going) from scratch into a temporary directory.
+
+    The execution cache and the posterior cache both start empty, so every chapter executes
+    and every model is sampled: this is the cold build a fresh clone gets.
+    """
+    out = tmp_path_factory.mktemp("book")
+    env = {**os.environ, "COMPLIM_POSTERIOR_CACHE": str(out / "posteriors")}
+    command = [str(JUPYTER_BOOK), "build", str(REPO_ROOT), "--path-output", str(out)]
+    command += ["--builder", "html", "-W", "-n", "--keep-going"]
+    result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO_ROOT)
+    log = out / "build.log"
+    log.write_text(result.stdout + "\n" + result.stderr)
+    if result.returncode != 0:
+        reports = sorted((out / "_build" / "html" / "reports").glob("**/*.err.log"))
+        details = "\n".join(p.read_text()[-3000:] for p in reports)
+        pytest.fail(f"strict book build failed (log: {log}):\n{result.stdout[-6000:]}\n{details}")
+    html = out / "_build" / "html"
+    assert (html / "index.html").exists(), "the build produced no index.html"
+    return html

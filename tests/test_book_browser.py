@@ -1,0 +1,97 @@
+"""A real browser reads every page of the built book with the network limited to localhost."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser import chromium, load_page, serve, site_pages
+
+pytestmark = pytest.mark.browser
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = REPO_ROOT / "_build" / "screenshots"
+PAGE_WEIGHT_BUDGET = 6_000_000
+"""Bytes one page may load, its scripts, styles, fonts and charts included."""
+
+
+@pytest.fixture(scope="module")
+def site(built_book: Path):
+    with serve(built_book) as base, chromium() as browser:
+        yield base, browser, built_book
+
+
+def test_every_page_loads_cleanly_and_draws_its_charts(site) -> None:
+    base, browser, html_dir = site
+    pages = site_pages(html_dir)
+    assert len(pages) >= 3, f"too few pages found: {pages}"
+    problems, heavy = [], []
+    for relative in pages:
+        shot = None
+        if relative == "book/index.html":
+            shot = SCREENSHOTS / "landing.png"
+        report = load_page(browser, base + relative, screenshot=shot)
+        problems += report.problems()
+        if report.bytes_loaded > PAGE_WEIGHT_BUDGET:
+            heavy.append(f"{relative}: {report.bytes_loaded:,} bytes")
+    assert not problems, "\n".join(problems)
+    assert not heavy, f"pages over the {PAGE_WEIGHT_BUDGET:,}-byte budget: {heavy}"
+    assert (SCREENSHOTS / "landing.png").stat().st_size > 10_000
+
+
+def test_chapter_charts_render_and_are_screenshotted(site) -> None:
+    base, browser, _ = site
+    report = load_page(browser, base + "book/question.html", SCREENSHOTS / "chapter-question.png")
+    assert report.charts >= 1, "the first chapter shows no chart"
+    assert not report.problems(), report.problems()
+
+
+def test_citations_link_to_the_bibliography(site) -> None:
+    base, browser, _ = site
+    page = browser.new_page()
+    page.goto(base + "book/question.html")
+    hrefs = page.eval_on_selector_all(
+        "span.cite a, a.reference.internal[href*='bibliography']", "els => els.map(e => e.href)"
+    )
+    page.close()
+    assert hrefs, "the first chapter cites nothing"
+    assert all("bibliography.html#" in h for h in hrefs), hrefs
+
+
+def test_chart_tooltip_appears_on_hover(site) -> None:
+    base, browser, _ = site
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base + "book/question.html", wait_until="networkidle")
+    page.wait_for_selector(".complim-chart svg .mark-symbol path, .complim-chart svg .mark-symbol")
+    mark = page.locator(".complim-chart svg .mark-symbol path").first
+    mark.scroll_into_view_if_needed()
+    mark.hover(force=True)
+    page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
+    text = page.inner_text("#vg-tooltip-element")
+    page.close()
+    assert text.strip(), "the tooltip is empty"
+
+
+def test_search_finds_a_chapter(site) -> None:
+    base, browser, _ = site
+    page = browser.new_page()
+    page.goto(base + "search.html?q=compute", wait_until="networkidle")
+    page.wait_for_selector("#search-results li a", timeout=15_000)
+    links = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.href)")
+    page.close()
+    assert any("/book/" in link for link in links), links
+
+
+def test_figure_download_links_resolve_to_files(site) -> None:
+    base, browser, html_dir = site
+    page = browser.new_page()
+    page.goto(base + "book/question.html", wait_until="networkidle")
+    hrefs = page.eval_on_selector_all(
+        ".complim-figure-links a[href]", "els => els.map(e => e.href)"
+    )
+    sizes = {href: len(page.request.get(href).body()) for href in hrefs}
+    page.close()
+    assert len(hrefs) >= 6, f"expected SVG, PNG, PDF, CSV, JSON and BibTeX links, got {hrefs}"
+    empty = [href for href, size in sizes.items() if size == 0]
+    assert not empty, f"download links to empty files: {empty}"

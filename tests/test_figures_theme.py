@@ -1,0 +1,100 @@
+"""The book's theme, offline renderer, figure exports and Sphinx helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+import pytest
+
+from analysis import theme
+from analysis.figures import check_label, export_figure, figure_bibtex
+from analysis.sphinx_ext import copy_data_files, figure_links_html, write_vega_bundle
+
+DATA = pd.DataFrame({"compute": [1e18, 1e19, 1e20], "error": [30.0, 20.0, 15.0]})
+
+
+def _chart() -> alt.Chart:
+    theme.enable()
+    return alt.Chart(DATA).mark_point().encode(x="compute:Q", y="error:Q")
+
+
+def test_renderer_emits_no_network_reference() -> None:
+    bundle = _chart()._repr_mimebundle_()
+    html = bundle["text/html"] if isinstance(bundle, dict) else bundle[0]["text/html"]
+    assert "vegaEmbed(" in html
+    assert "<script src" not in html and "cdn." not in html
+
+
+def test_renderer_ids_are_deterministic_and_distinct() -> None:
+    spec_a, spec_b = _chart().to_dict(), _chart().mark_line().to_dict()
+    assert theme.offline_html(spec_a) == theme.offline_html(spec_a)
+    assert theme._chart_id(spec_a) != theme._chart_id(spec_b)
+
+
+def test_theme_uses_the_colour_blind_safe_palette() -> None:
+    spec = _chart().to_dict()
+    assert spec["config"]["range"]["category"] == list(theme.OKABE_ITO)
+
+
+@pytest.mark.parametrize("label", ["fig-data-counts", "fig-a1"])
+def test_good_labels_pass(label: str) -> None:
+    assert check_label(label) == label
+
+
+@pytest.mark.parametrize("label", ["Fig-data", "fig_data", "figure-1", "fig--x", "fig-"])
+def test_bad_labels_are_refused(label: str) -> None:
+    with pytest.raises(ValueError, match="figure label"):
+        check_label(label)
+
+
+def test_export_writes_every_file(tmp_path: Path) -> None:
+    paths = export_figure(_chart(), "fig-test-export", DATA, out_dir=tmp_path)
+    assert sorted(paths) == ["bib", "csv", "json", "pdf", "png", "svg"]
+    assert paths["svg"].read_text().lstrip().startswith("<svg")
+    assert paths["png"].read_bytes()[:4] == b"\x89PNG"
+    assert paths["pdf"].read_bytes()[:4] == b"%PDF"
+    assert pd.read_csv(paths["csv"]).equals(DATA)
+    assert "@misc{complim_fig_test_export" in paths["bib"].read_text()
+
+
+def test_export_refuses_empty_data(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="empty"):
+        export_figure(_chart(), "fig-test-empty", DATA.iloc[0:0], out_dir=tmp_path)
+
+
+def test_png_is_300_ppi(tmp_path: Path) -> None:
+    import struct
+    import zlib
+
+    png = export_figure(_chart(), "fig-test-ppi", DATA, out_dir=tmp_path)["png"].read_bytes()
+    at = png.find(b"pHYs")
+    assert at > 0, "PNG carries no resolution chunk"
+    x_ppm, y_ppm, unit = struct.unpack(">IIB", png[at + 4 : at + 13])
+    assert unit == 1 and round(x_ppm * 0.0254) == 300 == round(y_ppm * 0.0254)
+    assert zlib.crc32(png[at : at + 13]) & 0xFFFFFFFF == struct.unpack(">I", png[at + 13 : at + 17])[0]
+
+
+def test_figure_links_point_at_every_export() -> None:
+    html = figure_links_html("fig-x-y", "../")
+    for suffix in ("svg", "png", "pdf", "csv", "json", "bib"):
+        assert f'href="../figures/fig-x-y.{suffix}"' in html
+    assert figure_bibtex("fig-x-y").split("\n")[0] in html
+
+
+def test_vega_bundle_written_once(tmp_path: Path) -> None:
+    first = write_vega_bundle(tmp_path)
+    stamp = first.stat().st_mtime_ns
+    second = write_vega_bundle(tmp_path)
+    assert second == first and second.stat().st_mtime_ns == stamp
+    assert "window.vegaEmbed" in first.read_text()
+
+
+def test_data_files_copied(tmp_path: Path) -> None:
+    source = tmp_path / "data"
+    source.mkdir()
+    (source / "results.csv").write_text("a\n1\n")
+    (source / "notes.md").write_text("not a table")
+    copied = copy_data_files(tmp_path / "site", source)
+    assert [p.name for p in copied] == ["results.csv"]
