@@ -1,0 +1,83 @@
+"""config/assumptions.yaml loads, validates, and bad values fail naming the file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis.assumptions import ASSUMPTIONS_FILE, AssumptionsError, all_targets, load_assumptions
+
+
+def _write(tmp_path: Path, change) -> Path:
+    content = yaml.safe_load(ASSUMPTIONS_FILE.read_text(encoding="utf-8"))
+    change(content)
+    path = tmp_path / "assumptions.yaml"
+    path.write_text(yaml.safe_dump(content), encoding="utf-8")
+    return path
+
+
+def test_default_file_loads() -> None:
+    a = load_assumptions()
+    assert a.targets["imagenet/top1_accuracy"] == (5.0, 1.0)
+    low, high = a.interval_bounds
+    assert high - low == pytest.approx(a.interval)
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("projection.year", "soon", "expected a number"),
+        ("projection.interval", 1.5, "not in (0, 1)"),
+        ("utilisation.mean", 0.0, "not in (0, 1)"),
+        ("hardware.price_basis", "barter", "expected one of"),
+        ("carbon.source", "moon", "expected one of"),
+        ("energy.pue_low", 0.5, "pue_low"),
+        ("hardware.include_scatter", "yes", "expected true or false"),
+    ],
+)
+def test_bad_value_names_file_and_key(tmp_path: Path, key: str, value, message: str) -> None:
+    section, name = key.split(".")
+
+    def change(content):
+        content[section][name] = value
+
+    path = _write(tmp_path, change)
+    with pytest.raises(AssumptionsError) as error:
+        load_assumptions(path)
+    assert str(path) in str(error.value)
+    assert key.split(".")[0] in str(error.value)
+    assert message in str(error.value)
+
+
+def test_missing_key_is_named(tmp_path: Path) -> None:
+    path = _write(tmp_path, lambda c: c["hardware"].pop("dollar_year"))
+    with pytest.raises(AssumptionsError, match=r"hardware\.dollar_year': missing"):
+        load_assumptions(path)
+
+
+def test_negative_target_rejected(tmp_path: Path) -> None:
+    path = _write(tmp_path, lambda c: c["targets"].update({"imagenet/top1_accuracy": [5, -1]}))
+    with pytest.raises(AssumptionsError, match=r"targets\.imagenet/top1_accuracy"):
+        load_assumptions(path)
+
+
+def test_missing_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(AssumptionsError, match="not found"):
+        load_assumptions(tmp_path / "nope.yaml")
+
+
+def test_with_changes_validates() -> None:
+    a = load_assumptions()
+    assert a.with_changes(year=2030).year == 2030
+    with pytest.raises(AssumptionsError):
+        a.with_changes(interval=2.0)
+
+
+def test_all_targets_relative_then_absolute() -> None:
+    a = load_assumptions()
+    pairs = all_targets(a, "imagenet/top1_accuracy", 11.5)
+    errors = [e for _, e in pairs]
+    assert errors[: len(a.relative_targets)] == [11.5 * f for f in a.relative_targets]
+    assert errors[len(a.relative_targets) :] == [5.0, 1.0]

@@ -1,0 +1,101 @@
+"""Cost model: trend fits from the sources, nothing dropped silently, costs monotone in compute."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import costs
+from analysis.assumptions import load_assumptions
+from analysis.paths import sources_dir
+
+
+@pytest.fixture(scope="module")
+def assumptions():
+    return load_assumptions().with_changes(max_draws=1000)
+
+
+@pytest.fixture(scope="module")
+def model(assumptions):
+    return costs.build_cost_model(assumptions)
+
+
+def test_every_price_row_is_used_or_excluded_with_a_reason(assumptions) -> None:
+    used, excluded = costs.price_observations(assumptions)
+    total = len(pd.read_csv(sources_dir() / costs.EPOCH_DIR / costs.PRICES_FILE))
+    assert len(used) + len(excluded) == total
+    assert excluded["reason"].notna().all()
+    assert excluded["what"].str.contains("line").all()
+
+
+def test_every_chip_is_used_or_excluded(assumptions) -> None:
+    used, excluded = costs.efficiency_observations(assumptions)
+    total = len(pd.read_csv(sources_dir() / costs.ML_HARDWARE_FILE))
+    assert len(used) + len(excluded) == total
+
+
+def test_hardware_gets_cheaper_and_more_efficient(model) -> None:
+    assert (model.price.draws["slope"] > 0).mean() > 0.99
+    assert (model.efficiency.draws["slope"] > 0).mean() > 0.99
+
+
+def test_inflation_factor_is_one_on_average_in_the_dollar_year() -> None:
+    dates = pd.Series(pd.date_range("2020-01-01", periods=12, freq="MS"))
+    factors = costs.inflation_factor(dates, 2020)
+    assert 1.0 / (1.0 / factors).mean() == pytest.approx(1.0)
+    later = costs.inflation_factor(pd.Series(pd.to_datetime(["2024-06-01"])), 2020).iloc[0]
+    assert later < 1.0  # the PPI rose after 2020, so later dollars are worth fewer 2020 dollars
+
+
+def test_more_compute_never_costs_less(model) -> None:
+    flop = np.linspace(18, 26, 50)
+    draws = [model.cost_draws(np.full(500, x), 2020, "hardware_burden", seed=7) for x in flop]
+    for column in ("usd", "kwh", "kg_co2e"):
+        medians = np.array([d[column].median() for d in draws])
+        assert np.all(np.diff(medians) > 0)
+        paired = np.vstack([d[column].to_numpy() for d in draws])
+        assert np.all(np.diff(paired, axis=0) >= 0)  # same factor draws: monotone per draw
+
+
+def test_utilisation_only_for_operation_counts(model) -> None:
+    burden = model.cost_draws(np.full(2000, 22.0), 2020, "hardware_burden", seed=1)
+    operations = model.cost_draws(np.full(2000, 22.0), 2020, "network_operations", seed=1)
+    assert (burden["utilisation"] == 1.0).all()
+    assert operations["utilisation"].between(0, 1, inclusive="neither").all()
+    assert operations["usd"].median() > burden["usd"].median()
+
+
+def test_infinite_compute_gives_infinite_cost(model) -> None:
+    draws = model.cost_draws(np.array([22.0, np.inf]), 2020, "hardware_burden")
+    assert np.isfinite(draws["usd"].iloc[0])
+    assert np.isinf(draws["usd"].iloc[1])
+
+
+def test_later_year_is_cheaper(model) -> None:
+    now = model.cost_draws(np.full(1000, 22.0), 2020, "hardware_burden", seed=2)
+    later = model.cost_draws(np.full(1000, 22.0), 2030, "hardware_burden", seed=2)
+    assert later["usd"].median() < now["usd"].median()
+    assert later["kwh"].median() < now["kwh"].median()
+
+
+@pytest.mark.parametrize("source", ["mlco2_regions", "world_mix", "fixed"])
+def test_carbon_pools_are_valid_distributions(assumptions, source: str) -> None:
+    values, weights = costs.carbon_intensity_pool(assumptions.with_changes(carbon_source=source))
+    assert len(values) == len(weights) >= 1
+    assert weights.sum() == pytest.approx(1.0)
+    assert (values >= 0).all() and (values < 2000).all()
+
+
+def test_trend_interval_coverage_on_simulated_data() -> None:
+    rng = np.random.default_rng(11)
+    hits = 0
+    for seed in range(200):
+        year = rng.uniform(2012, 2024, 25)
+        y = 16.0 + 0.15 * (year - 2018) + rng.normal(0, 0.3, year.size)
+        fit = costs.fit_linear_trend(
+            "sim", pd.DataFrame({"year": year, "y": y}), pd.DataFrame(), 800, seed
+        )
+        lo, hi = np.quantile(fit.draws["slope"], [0.05, 0.95])
+        hits += lo <= 0.15 <= hi
+    assert 0.84 <= hits / 200 <= 0.96
