@@ -38,7 +38,9 @@ def write_vega_bundle(static_dir: Path = STATIC_DIR) -> Path:
     stamp = static_dir / f"{VEGA_BUNDLE}.version"
     version = f"{vlc.get_vega_version()}|{vlc.get_vegalite_versions()[-1]}"
     if not target.exists() or not stamp.exists() or stamp.read_text() != version:
-        target.write_text(vlc.javascript_bundle(), encoding="utf-8")
+        # Wrapped in a function so its top-level names cannot clash with the theme's scripts.
+        bundle = "(function(){\n" + vlc.javascript_bundle() + "\n})();\n"
+        target.write_text(bundle, encoding="utf-8")
         stamp.write_text(version)
     return target
 
@@ -87,6 +89,32 @@ def add_figure_links(app: Sphinx, doctree: nodes.document, docname: str) -> None
                 break
 
 
+def _script_key(script: Any) -> tuple[str, str]:
+    filename = str(getattr(script, "filename", script) or "")
+    attributes = getattr(script, "attributes", {}) or {}
+    return filename, str(sorted(attributes.items()))
+
+
+def _is_thebe(script: Any) -> bool:
+    key = " ".join(_script_key(script))
+    return "thebe" in key.lower()
+
+
+def tidy_page_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Drop scripts registered twice and Thebe's, which points at a CDN the book never uses."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for script in context.get("script_files", []):
+        key = _script_key(script)
+        if key in seen or _is_thebe(script):
+            continue
+        seen.add(key)
+        kept.append(script)
+    context["script_files"] = kept
+
+
 def on_config_inited(app: Sphinx, config: Any) -> None:
     """Register the generated static and extra paths, the Vega bundle and the footer."""
     write_vega_bundle()
@@ -96,12 +124,14 @@ def on_config_inited(app: Sphinx, config: Any) -> None:
     config.html_extra_path = [*config.html_extra_path, str(SITE_DIR)]
     footer = f"Computational Limits · version {__version__} · built {build_date()}"
     config.html_theme_options = {**config.html_theme_options, "extra_footer": footer}
+    config.html_context = {**config.html_context, "default_mode": "light"}
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Sphinx entry point."""
     app.connect("config-inited", on_config_inited)
     app.connect("doctree-resolved", add_figure_links)
+    app.connect("html-page-context", tidy_page_scripts, priority=900)
     app.add_js_file(VEGA_BUNDLE, priority=200)
     app.add_css_file("complim.css")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

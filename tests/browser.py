@@ -27,7 +27,7 @@ LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         """Keep the test output clean."""
 
 

@@ -47,7 +47,9 @@ def test_the_offline_chart_draws_with_the_local_bundle(tmp_path: Path) -> None:
 
 
 def test_an_image_without_alt_text_is_reported(tmp_path: Path) -> None:
-    (tmp_path / "dot.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
+    (tmp_path / "dot.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>'
+    )
     site = _page(tmp_path, "", '<img src="dot.svg">')
     with serve(site) as base, chromium() as browser:
         report = load_page(browser, base + "page.html")

@@ -73,7 +73,9 @@ def test_png_is_300_ppi(tmp_path: Path) -> None:
     assert at > 0, "PNG carries no resolution chunk"
     x_ppm, y_ppm, unit = struct.unpack(">IIB", png[at + 4 : at + 13])
     assert unit == 1 and round(x_ppm * 0.0254) == 300 == round(y_ppm * 0.0254)
-    assert zlib.crc32(png[at : at + 13]) & 0xFFFFFFFF == struct.unpack(">I", png[at + 13 : at + 17])[0]
+    assert (
+        zlib.crc32(png[at : at + 13]) & 0xFFFFFFFF == struct.unpack(">I", png[at + 13 : at + 17])[0]
+    )
 
 
 def test_figure_links_point_at_every_export() -> None:
