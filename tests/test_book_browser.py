@@ -84,7 +84,7 @@ def test_search_finds_a_chapter(site) -> None:
 
 
 def test_figure_download_links_resolve_to_files(site) -> None:
-    base, browser, html_dir = site
+    base, browser, _ = site
     page = browser.new_page()
     page.goto(base + "book/question.html", wait_until="networkidle")
     hrefs = page.eval_on_selector_all(
