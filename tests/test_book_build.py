@@ -70,3 +70,10 @@ def test_footer_names_version_and_build_date(built_book: Path) -> None:
     footer = re.search(r"Computational Limits · version ([\w.]+) · built (\d{4}-\d\d-\d\d)", index)
     assert footer, "footer lacks version and build date"
     assert footer.group(1) == __version__
+
+
+def test_internal_links_resolve(built_book: Path) -> None:
+    from analysis.linkcheck import broken_links
+
+    broken = broken_links(built_book)
+    assert not broken, "\n".join(broken[:20])

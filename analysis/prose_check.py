@@ -1,0 +1,97 @@
+"""Find result-like numbers typed by hand into the prose of the chapters.
+
+Numbers in prose must be glued from code. This heuristic flags decimals, percentages,
+multipliers and large numbers in markdown text, outside code cells, math, inline code,
+roles (such as ``{glue:text}``), directive options, link targets and HTML comments.
+Years, small counts and the allow-list below are not flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+ALLOWED: dict[str, str] = {
+    "4.0": "version of a Creative Commons licence (CC BY 4.0, CC BY-SA 4.0)",
+    "300": "the fixed resolution of exported PNG figures (300 dpi)",
+    "1.x": "a software version",
+}
+"""Numbers that may be typed in prose, each with the reason it is not a result."""
+
+RESULT_LIKE = re.compile(
+    r"(?<![\w.\-/])(?:\d{1,3}(?:,\d{3})+|\d+\.\d+|\d+)\s?(?:%|x\b|×|percent\b)?(?![\w.]*\d)"
+)
+YEAR = re.compile(r"^(19[5-9]\d|20[0-4]\d)$")
+FENCE = re.compile(r"^(```|~~~|:::)")
+STRIP = [
+    re.compile(r"\{[\w:-]+\}`[^`]*`"),  # roles: {glue:text}`key`, {cite:p}`key`, {numref}`x`
+    re.compile(r"`[^`]*`"),  # inline code
+    re.compile(r"\$[^$]*\$"),  # inline math
+    re.compile(r"\]\([^)]*\)"),  # link targets
+    re.compile(r"<!--.*?-->"),  # HTML comments
+    re.compile(r"<[^>]+>"),  # HTML tags
+]
+
+
+def _code_fence(stripped: str) -> str | None:
+    """The fence that opens a code block (code cells, plain code, math), else None."""
+    match = re.match(r"^(`{3,}|~{3,})\s*(\{(code-cell|code|math)\}|\w*$)", stripped)
+    return match.group(1) if match else None
+
+
+def _prose_lines(text: str) -> Iterable[tuple[int, str]]:
+    """Lines of markdown prose (directive bodies such as captions included), skipping front
+    matter, code cells, code blocks, display math, directive options and headings."""
+    lines = text.splitlines()
+    start = 0
+    if lines and lines[0].strip() == "---":
+        start = next((i + 1 for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
+    fence: str | None = None
+    in_math = False
+    for number, line in enumerate(lines[start:], start + 1):
+        stripped = line.strip()
+        if fence:
+            fence = None if stripped == fence else fence
+            continue
+        if stripped == "$$" or (stripped.startswith("$$") and not stripped.endswith("$$")):
+            in_math = not in_math
+            continue
+        fence = _code_fence(stripped)
+        if fence or in_math or stripped.startswith(("$$", ":", "#", "|", "```", ":::", "~~~")):
+            continue
+        yield number, line
+
+
+def _flagged(token: str, allowed: set[str]) -> bool:
+    bare = token.strip()
+    digits = re.sub(r"[^\d.]", "", bare)
+    if bare in allowed or YEAR.match(digits):
+        return False
+    has_marker = any(m in bare for m in ("%", "x", "×", "percent"))
+    return "." in digits or has_marker or "," in bare or float(digits or 0) >= 20
+
+
+def typed_numbers(text: str, allowed: Iterable[str] = ()) -> list[tuple[int, str]]:
+    """(line number, token) of every result-like number typed into the prose of ``text``."""
+    allowed_set = set(allowed) | set(ALLOWED)
+    found = []
+    for number, line in _prose_lines(text):
+        for pattern in STRIP:
+            line = pattern.sub(" ", line)
+        found += [
+            (number, m.group(0))
+            for m in RESULT_LIKE.finditer(line)
+            if _flagged(m.group(0), allowed_set)
+        ]
+    return found
+
+
+def scan_chapters(book_dir: Path, allowed: Iterable[str] = ()) -> dict[str, list[tuple[int, str]]]:
+    """Typed numbers per chapter file of the book."""
+    report = {}
+    for path in sorted(book_dir.rglob("*.md")):
+        hits = typed_numbers(path.read_text(encoding="utf-8"), allowed)
+        if hits:
+            report[path.relative_to(book_dir).as_posix()] = hits
+    return report
