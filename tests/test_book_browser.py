@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.browser import chromium, load_page, serve, site_pages
 
@@ -14,6 +16,16 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO_ROOT / "_build" / "screenshots"
 PAGE_WEIGHT_BUDGET = 6_000_000
 """Bytes one page may load, its scripts, styles, fonts and charts included."""
+
+
+def part_openers() -> dict[str, str]:
+    """The first page of each part of the book, keyed by a screenshot file name."""
+    toc = yaml.safe_load((REPO_ROOT / "_toc.yml").read_text())
+    openers = {f"{toc['root']}.html": "landing.png"}
+    for number, part in enumerate(toc.get("parts", []), 1):
+        slug = re.sub(r"[^a-z0-9]+", "-", part["caption"].lower()).strip("-")
+        openers[f"{part['chapters'][0]['file']}.html"] = f"part-{number:02d}-{slug}.png"
+    return openers
 
 
 @pytest.fixture(scope="module")
@@ -26,18 +38,18 @@ def test_every_page_loads_cleanly_and_draws_its_charts(site) -> None:
     base, browser, html_dir = site
     pages = site_pages(html_dir)
     assert len(pages) >= 3, f"too few pages found: {pages}"
+    openers = part_openers()
     problems, heavy = [], []
     for relative in pages:
-        shot = None
-        if relative == "book/index.html":
-            shot = SCREENSHOTS / "landing.png"
+        shot = SCREENSHOTS / openers[relative] if relative in openers else None
         report = load_page(browser, base + relative, screenshot=shot)
         problems += report.problems()
         if report.bytes_loaded > PAGE_WEIGHT_BUDGET:
             heavy.append(f"{relative}: {report.bytes_loaded:,} bytes")
     assert not problems, "\n".join(problems)
     assert not heavy, f"pages over the {PAGE_WEIGHT_BUDGET:,}-byte budget: {heavy}"
-    assert (SCREENSHOTS / "landing.png").stat().st_size > 10_000
+    for name in openers.values():
+        assert (SCREENSHOTS / name).stat().st_size > 10_000, f"no screenshot {name}"
 
 
 def test_chapter_charts_render_and_are_screenshotted(site) -> None:
