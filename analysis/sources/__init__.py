@@ -1,0 +1,47 @@
+"""Readers that turn the raw compute sources into tidy records (one module per source family).
+
+Every reader is ``read(sources_dir: Path) -> pd.DataFrame`` with exactly ``RECORD_COLUMNS`` and
+``frame.attrs["excluded"]`` = {reason: count} for source rows it left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.sources import (
+    dawnbench,
+    detection_zoos,
+    epoch_models,
+    mmpretrain,
+    pycls,
+    timm_results,
+)
+from analysis.sources._common import RECORD_COLUMNS
+
+READERS: dict[str, Callable[[Path], pd.DataFrame]] = {
+    timm_results.SOURCE: timm_results.read,
+    mmpretrain.SOURCE: mmpretrain.read,
+    pycls.SOURCE: pycls.read,
+    detection_zoos.SOURCE: detection_zoos.read,
+    dawnbench.SOURCE: dawnbench.read,
+    epoch_models.SOURCE: epoch_models.read,
+}
+"""Source folder name → reader."""
+
+__all__ = ["READERS", "RECORD_COLUMNS", "read_all_records"]
+
+
+def read_all_records(sources_dir: Path) -> pd.DataFrame:
+    """All readers' records concatenated; attrs['excluded'] = {"source: reason": count}."""
+    frames = []
+    excluded: dict[str, int] = {}
+    for name, reader in READERS.items():
+        frame = reader(sources_dir)
+        excluded.update({f"{name}: {reason}": n for reason, n in frame.attrs["excluded"].items()})
+        frames.append(frame)
+    records = pd.concat(frames, ignore_index=True)[RECORD_COLUMNS]
+    records.attrs["excluded"] = excluded
+    return records
