@@ -1,0 +1,1111 @@
+"""Build the curated dataset in ``data/`` from the raw public sources.
+
+Run ``.venv/bin/python -m analysis.curate`` to rebuild every table, report and ``references.bib``;
+``--check`` only validates the committed tables (``analysis.dataset.load_tables``).
+
+Steps: read leaderboard records (:mod:`analysis.leaderboards`) and compute-source records
+(``analysis.sources.read_all_records``, helper D2), give every paper one id (arXiv id first, then
+normalised title, ambiguous matches listed and not merged), keep one row per result, split compute
+facts into long rows, attach them to results, derive the training-compute measures and write
+``papers.csv``, ``results.csv``, ``compute.csv``, ``hardware.csv``, the reports and the descriptor.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import logging
+import re
+import sys
+import time
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis import leaderboards
+from analysis.benchmarks import METRICS, PRIMARY_BENCHMARKS, error_of, is_primary, within_bounds
+from analysis.dataset import Tables
+from analysis.paths import DATA_DIR, REPO_ROOT, sources_dir
+from analysis.schema import FIELD_DESCRIPTIONS
+
+log = logging.getLogger("analysis.curate")
+
+SOURCE_PRIORITY: tuple[str, ...] = (
+    "pwc_2020",
+    "squad_leaderboard",
+    "nlp_progress_2024",
+    "nlp_progress_2020",
+    "wer_are_we",
+)
+"""Leaderboard sources in order of preference when the same result appears twice; the compute
+sources (helper D2) follow in the order ``read_all_records`` returns them."""
+
+DATE_FROM_SUBMISSION = ("squad_leaderboard",)
+"""Sources whose ``paper_date`` is a leaderboard submission date, used only when nothing better."""
+
+COMPUTE_QUANTITIES: dict[str, str] = {
+    "flops_per_pass": "FLOP",
+    "parameters": "count",
+    "epochs": "count",
+    "training_examples": "count",
+    "chip_count": "count",
+    "training_hours": "hours",
+    "training_flops": "FLOP",
+}
+"""Compute columns of a record -> unit of the long ``compute.csv`` row."""
+
+DERIVED_MEASURES = ("hardware_burden", "network_operations")
+MEASURES: tuple[str, ...] = (
+    "hardware_burden",
+    "network_operations",
+    "flops_per_pass",
+    "epoch_estimate",
+)
+
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "on",
+        "of",
+        "for",
+        "in",
+        "to",
+        "with",
+        "and",
+        "by",
+        "from",
+        "at",
+        "via",
+        "is",
+        "are",
+        "towards",
+        "toward",
+        "using",
+    ]
+)
+
+# --------------------------------------------------------------------------- pure helpers
+
+
+def normalise_title(title: object) -> str | None:
+    """Casefolded title without accents, punctuation or whitespace; None when empty.
+
+    >>> normalise_title("Deep Residual Learning for Image Recognition.")
+    'deepresiduallearningforimagerecognition'
+    """
+    if not isinstance(title, str):
+        return None
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    text = re.sub(r"[\W_]+", "", text.casefold())
+    return text or None
+
+
+def _ascii_words(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return re.findall(r"[a-z0-9]+", folded)
+
+
+def title_words(title: object) -> list[str]:
+    """Significant lower-case ASCII words of a title (stopwords and pure numbers dropped)."""
+    if not isinstance(title, str):
+        return []
+    return [w for w in _ascii_words(title) if w not in _STOPWORDS and not w.isdigit()]
+
+
+def first_author_surname(authors: object) -> str | None:
+    """Lower-case ASCII surname of the first author of ``"Kaiming He, Xiangyu Zhang"`` text."""
+    if not isinstance(authors, str) or not authors.strip():
+        return None
+    first = re.split(r",|;| and ", authors.strip())[0].strip()
+    if not first:
+        return None
+    words = _ascii_words(first)
+    return words[-1] if words else None
+
+
+def base_paper_key(title: object, year: object, authors: object = None) -> str:
+    """BibTeX key stem: surname + year + first significant title word (``he2016deep``).
+
+    Without authors (Papers with Code has none) the first significant title word stands in for
+    the surname and the second follows the year (``deep2016residual``). Missing year -> ``nd``.
+    """
+    words = title_words(title) or ["untitled"]
+    year_text = "nd" if year is None or pd.isna(year) else str(int(year))
+    surname = first_author_surname(authors)
+    if surname:
+        return f"{surname}{year_text}{words[0]}"
+    second = words[1] if len(words) > 1 else "paper"
+    return f"{words[0]}{year_text}{second}"
+
+
+def _suffix(index: int) -> str:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    text = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        text = letters[rem] + text
+    return text
+
+
+def assign_paper_ids(papers: pd.DataFrame) -> pd.Series:
+    """Unique, deterministic BibTeX keys; colliding stems get a, b, c... by (date, arXiv, title)."""
+    stems = pd.Series(
+        [
+            base_paper_key(t, y, a)
+            for t, y, a in zip(papers["title"], papers["year"], papers["authors"], strict=True)
+        ],
+        index=papers.index,
+    )
+    order = papers.assign(
+        _stem=stems,
+        _date=papers["date"].fillna(""),
+        _arxiv=papers["arxiv_id"].fillna(""),
+        _title=papers["title"].fillna("").map(lambda t: normalise_title(t) or ""),
+    ).sort_values(["_stem", "_date", "_arxiv", "_title", "paper_key"])
+    ids = pd.Series(index=papers.index, dtype=object)
+    for stem, group in order.groupby("_stem", sort=False):
+        if len(group) == 1:
+            ids[group.index[0]] = stem
+        else:
+            for i, idx in enumerate(group.index):
+                ids[idx] = f"{stem}{_suffix(i)}"
+    return ids
+
+
+def stable_id(prefix: str, *parts: object) -> str:
+    """Short deterministic id from the given parts (sha1 of their text)."""
+    digest = hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()
+    return f"{prefix}{digest[:12]}"
+
+
+def unique_ids(prefix: str, parts: Iterable[tuple[object, ...]]) -> list[str]:
+    """:func:`stable_id` per tuple; repeated tuples get their occurrence number hashed in."""
+    seen: dict[tuple[object, ...], int] = {}
+    ids = []
+    for key in parts:
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        ids.append(stable_id(prefix, *key) if n == 0 else stable_id(prefix, *key, n))
+    return ids
+
+
+def _clean(value: object) -> object:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, str) and not value.strip():
+        return None
+    return value
+
+
+# --------------------------------------------------------------------------- paper identity
+
+
+@dataclass
+class PaperIdentity:
+    """Result of de-duplication: a paper key per record and the ambiguous matches."""
+
+    record_paper: pd.Series
+    ambiguous: pd.DataFrame
+    excluded_index: pd.Index = field(default_factory=pd.Index)
+
+
+def identify_papers(records: pd.DataFrame) -> PaperIdentity:
+    """One paper key per record: arXiv id first, then normalised title, then URL.
+
+    A record without an arXiv id joins the arXiv paper with the same normalised title only when
+    exactly one arXiv paper has that title; titles shared by several arXiv ids are listed as
+    ambiguous and left unmerged. Records with neither title nor URL get no key (excluded).
+    """
+    arxiv = [_clean(a) for a in records["arxiv_id"].tolist()]
+    titles = [normalise_title(t) for t in records["paper_title"].tolist()]
+    urls = [_clean(u) for u in records["paper_url"].tolist()]
+    title_to_arxiv: dict[str, set[str]] = {}
+    for a, t in zip(arxiv, titles, strict=True):
+        if a and t:
+            title_to_arxiv.setdefault(t, set()).add(a)
+    keys = pd.Series(index=records.index, dtype=object)
+    ambiguous_rows: list[dict[str, object]] = []
+    for idx, a, t, u in zip(records.index, arxiv, titles, urls, strict=True):
+        if a:
+            keys[idx] = f"arxiv:{a}"
+            continue
+        candidates = title_to_arxiv.get(t, set()) if t else set()
+        if len(candidates) == 1:
+            keys[idx] = f"arxiv:{next(iter(candidates))}"
+        elif t:
+            keys[idx] = f"title:{t}"
+            if len(candidates) > 1:
+                ambiguous_rows.append(
+                    {
+                        "kind": "title matches several arXiv ids (record kept as its own paper)",
+                        "normalised_title": t,
+                        "arxiv_ids": ";".join(sorted(candidates)),
+                        "source": records.at[idx, "source"],
+                        "source_record": records.at[idx, "source_record"],
+                    }
+                )
+        elif u:
+            keys[idx] = f"url:{u}"
+    for t, ids in sorted(title_to_arxiv.items()):
+        if len(ids) > 1:
+            ambiguous_rows.append(
+                {
+                    "kind": "same normalised title, different arXiv ids (not merged)",
+                    "normalised_title": t,
+                    "arxiv_ids": ";".join(sorted(ids)),
+                    "source": "",
+                    "source_record": "",
+                }
+            )
+    ambiguous = pd.DataFrame(
+        ambiguous_rows, columns=["kind", "normalised_title", "arxiv_ids", "source", "source_record"]
+    )
+    return PaperIdentity(keys, ambiguous, records.index[keys.isna()])
+
+
+def _source_rank(sources: Iterable[str]) -> dict[str, int]:
+    ranks = {s: i for i, s in enumerate(SOURCE_PRIORITY)}
+    for s in sources:
+        ranks.setdefault(s, len(ranks))
+    return ranks
+
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
+
+
+def _arxiv_month(arxiv_id: object) -> str | None:
+    if isinstance(arxiv_id, str) and re.fullmatch(r"\d{4}\.\d{4,5}", arxiv_id):
+        year, month = 2000 + int(arxiv_id[:2]), int(arxiv_id[2:4])
+        if 1 <= month <= 12:
+            return f"{year:04d}-{month:02d}"
+    return None
+
+
+def paper_date(group: pd.DataFrame, arxiv_id: object) -> tuple[str | None, str | None, str | None]:
+    """(date, precision, provenance) of a paper from its records.
+
+    Earliest full publication date from a source giving paper dates; else the arXiv id's month;
+    else a month from free text; else a leaderboard submission date; else nothing.
+    """
+    dates = group[["source", "paper_date"]].dropna()
+    dates = dates[dates["paper_date"].astype(str).str.len() > 0]
+    pub = dates[~dates["source"].isin(DATE_FROM_SUBMISSION)]
+    days = pub[pub["paper_date"].astype(str).str.match(_DAY)]
+    if len(days):
+        row = days.sort_values("paper_date").iloc[0]
+        return str(row["paper_date"]), "day", f"{row['source']} paper_date"
+    month = _arxiv_month(arxiv_id)
+    if month:
+        return month, "month", "arXiv identifier (submission month)"
+    months = pub[pub["paper_date"].astype(str).str.match(_MONTH)]
+    if len(months):
+        row = months.sort_values("paper_date").iloc[0]
+        return str(row["paper_date"]), "month", f"{row['source']} published month"
+    subm = dates[dates["source"].isin(DATE_FROM_SUBMISSION)]
+    subm = subm[subm["paper_date"].astype(str).str.match(_DAY)]
+    if len(subm):
+        row = subm.sort_values("paper_date").iloc[0]
+        return str(row["paper_date"]), "day", f"{row['source']} submission date"
+    return None, None, None
+
+
+def _first(values: pd.Series) -> object:
+    for v in values:
+        v = _clean(v)
+        if v is not None:
+            return v
+    return None
+
+
+def build_papers(records: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:
+    """One row per paper key (records ordered by source priority)."""
+    ranks = _source_rank(records["source"].unique())
+    rows: list[dict[str, object]] = []
+    frame = records.assign(paper_key=keys, _rank=records["source"].map(ranks))
+    frame = frame[frame["paper_key"].notna()].sort_values(["_rank", "source_record"], kind="stable")
+    for key, group in frame.groupby("paper_key", sort=True):
+        arxiv = key.removeprefix("arxiv:") if key.startswith("arxiv:") else None
+        date, precision, date_source = paper_date(group, arxiv)
+        year_values = pd.to_numeric(group["year"], errors="coerce").dropna()
+        year = int(date[:4]) if date else (int(year_values.min()) if len(year_values) else None)
+        url = _first(group["paper_url"]) or (f"https://arxiv.org/abs/{arxiv}" if arxiv else None)
+        doi = _first(group["doi"]) if "doi" in group else None
+        rows.append(
+            {
+                "paper_key": key,
+                "title": _first(group["paper_title"]),
+                "authors": _first(group["authors"]),
+                "year": year,
+                "date": date,
+                "date_precision": precision,
+                "date_source": date_source,
+                "venue": _first(group["venue"]) if "venue" in group else None,
+                "arxiv_id": arxiv,
+                "doi": doi,
+                "url": url,
+                "sources": ";".join(sorted(group["source"].unique())),
+            }
+        )
+    papers = pd.DataFrame(rows)
+    papers["year"] = papers["year"].astype("Int64")
+    papers.insert(0, "paper_id", assign_paper_ids(papers))
+    return papers
+
+
+# --------------------------------------------------------------------------- results
+
+
+RESULT_COLUMNS = [
+    "result_id",
+    "paper_id",
+    "task",
+    "benchmark",
+    "benchmark_role",
+    "metric",
+    "model",
+    "value",
+    "value_reported",
+    "error",
+    "higher_is_better",
+    "source",
+    "source_file",
+    "source_record",
+    "score_origin",
+    "licence",
+]
+
+
+def build_results(records: pd.DataFrame, paper_of: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Result rows (one per paper, benchmark, metric and value) and the duplicates left out.
+
+    Returns ``(results, dropped)``; ``dropped`` has the record index, the kept ``result_id``
+    and a reason; the record -> result mapping is in ``results.attrs["record_result"]``.
+    """
+    has_score = records["value"].notna() & records["metric"].notna() & records["benchmark"].notna()
+    frame = records[has_score].assign(paper_id=paper_of[has_score.index[has_score]])
+    frame = frame[frame["paper_id"].notna()]
+    in_bounds = pd.Series(
+        [within_bounds(m, float(v)) for m, v in zip(frame["metric"], frame["value"], strict=True)],
+        index=frame.index,
+        dtype=bool,
+    )
+    out_of_bounds = frame[~in_bounds]
+    frame = frame[in_bounds]
+    ranks = _source_rank(records["source"].unique())
+    frame = frame.assign(
+        _rank=frame["source"].map(ranks),
+        _value=pd.to_numeric(frame["value"]).round(2),
+        result_id=unique_ids(
+            "r",
+            zip(
+                frame["source"],
+                frame["source_file"],
+                frame["source_record"],
+                frame["benchmark"],
+                frame["metric"],
+                strict=True,
+            ),
+        ),
+    ).sort_values(["_rank", "source_file", "source_record"], kind="stable")
+    key = ["paper_id", "benchmark", "metric", "_value"]
+    kept = frame.drop_duplicates(key, keep="first")
+    kept_id = kept.set_index(key)["result_id"]
+    dup = frame[frame.duplicated(key, keep="first")]
+    winner = [kept_id[tuple(k)] for k in dup[key].itertuples(index=False)]
+    dropped = pd.DataFrame(
+        {
+            "record_index": dup.index,
+            "source": dup["source"].to_numpy(),
+            "source_file": dup["source_file"].to_numpy(),
+            "source_record": dup["source_record"].to_numpy(),
+            "reason": [f"duplicate of result {w}" for w in winner],
+            "kept_result_id": winner,
+        }
+    )
+    dropped = pd.concat(
+        [
+            dropped,
+            pd.DataFrame(
+                {
+                    "record_index": out_of_bounds.index,
+                    "source": out_of_bounds["source"].to_numpy(),
+                    "source_file": out_of_bounds["source_file"].to_numpy(),
+                    "source_record": out_of_bounds["source_record"].to_numpy(),
+                    "reason": [
+                        f"value {v} outside the bounds of metric {m}"
+                        for v, m in zip(
+                            out_of_bounds["value"], out_of_bounds["metric"], strict=True
+                        )
+                    ],
+                    "kept_result_id": None,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    record_result = pd.concat([kept["result_id"], pd.Series(winner, index=dup.index, dtype=object)])
+    results = kept.assign(
+        benchmark_role=kept["benchmark"].map(lambda b: "primary" if is_primary(b) else "secondary"),
+        value=pd.to_numeric(kept["value"]),
+        error=[
+            error_of(m, v)
+            for m, v in zip(kept["metric"], pd.to_numeric(kept["value"]), strict=True)
+        ],
+        higher_is_better=kept["metric"].map(lambda m: METRICS[m].higher_is_better),
+        score_origin=kept["score_origin"].fillna("paper"),
+    )
+    if "value_reported" not in results:
+        results["value_reported"] = None
+    results["value_reported"] = results["value_reported"].where(
+        results["value_reported"].notna(), results["value"].map(lambda v: f"{v:g}")
+    )
+    results = results[RESULT_COLUMNS].sort_values("result_id").reset_index(drop=True)
+    results.attrs["record_result"] = record_result
+    return results, dropped
+
+
+# --------------------------------------------------------------------------- compute
+
+COMPUTE_COLUMNS = [
+    "compute_id",
+    "paper_id",
+    "result_id",
+    "match",
+    "task",
+    "model",
+    "benchmark",
+    "quantity",
+    "value",
+    "unit",
+    "chip",
+    "convention",
+    "method",
+    "derived_from",
+    "source",
+    "source_file",
+    "source_record",
+    "source_url",
+    "source_location",
+    "licence",
+]
+
+
+def _norm_model(text: object) -> str | None:
+    return normalise_title(text) if isinstance(text, str) else None
+
+
+def _best_results(results: pd.DataFrame) -> pd.DataFrame:
+    """Each paper's best result per primary benchmark (lowest error of its primary metric)."""
+    primary = results[results["benchmark_role"] == "primary"].copy()
+    primary = primary[
+        primary["metric"]
+        == primary["benchmark"].map(lambda b: PRIMARY_BENCHMARKS[b].primary_metric)
+    ]
+    primary = primary[primary["error"].notna()].sort_values(["error", "result_id"])
+    return primary.drop_duplicates(["paper_id", "benchmark"], keep="first")
+
+
+def match_compute(
+    record: pd.Series, paper_id: str, own_result: str | None, results_by_paper: dict, best: dict
+) -> list[tuple[str | None, str]]:
+    """(result_id, match) pairs a compute record attaches to.
+
+    ``same-record`` (the record is itself a result), ``model`` (same paper, benchmark, model
+    name), ``paper-best`` (the paper's best result per primary benchmark, restricted to the
+    record's benchmark when it names one) or ``paper`` (no result: paper-level fact).
+    """
+    if own_result:
+        return [(own_result, "same-record")]
+    paper_results = results_by_paper.get(paper_id)
+    benchmark = _clean(record.get("benchmark"))
+    model = _norm_model(record.get("model"))
+    if paper_results is not None and model:
+        same = paper_results[
+            (paper_results["_model"] == model)
+            & ((paper_results["benchmark"] == benchmark) if benchmark else True)
+        ]
+        if len(same):
+            return [(rid, "model") for rid in sorted(same["result_id"].unique())]
+    bests = best.get(paper_id, {})
+    if benchmark:
+        return [(bests[benchmark], "paper-best")] if benchmark in bests else [(None, "paper")]
+    if bests:
+        return [(rid, "paper-best") for _, rid in sorted(bests.items())]
+    return [(None, "paper")]
+
+
+def build_compute(
+    records: pd.DataFrame,
+    paper_of: pd.Series,
+    results: pd.DataFrame,
+    measures: pd.DataFrame | None,
+) -> pd.DataFrame:
+    """Long compute rows (reported quantities and derived training-compute measures)."""
+    quantity_cols = [c for c in COMPUTE_QUANTITIES if c in records]
+    has_compute = records[quantity_cols].notna().any(axis=1)
+    if measures is not None:
+        derived_cols = [c for c in DERIVED_MEASURES if c in measures]
+        has_compute |= measures.reindex(records.index)[derived_cols].notna().any(axis=1)
+    frame = records[has_compute & paper_of.notna()]
+    record_result = results.attrs.get("record_result", pd.Series(dtype=object))
+    by_paper = {
+        p: g.assign(_model=g["model"].map(_norm_model)) for p, g in results.groupby("paper_id")
+    }
+    best_frame = _best_results(results)
+    best: dict[str, dict[str, str]] = {}
+    for p, b, r in zip(
+        best_frame["paper_id"], best_frame["benchmark"], best_frame["result_id"], strict=True
+    ):
+        best.setdefault(p, {})[b] = r
+    rows: list[dict[str, object]] = []
+    for idx, record in frame.iterrows():
+        paper_id = paper_of[idx]
+        targets = match_compute(record, paper_id, record_result.get(idx), by_paper, best)
+        base = {
+            "paper_id": paper_id,
+            "task": _clean(record.get("task")),
+            "model": _clean(record.get("model")),
+            "benchmark": _clean(record.get("benchmark")),
+            "source": record["source"],
+            "source_file": record["source_file"],
+            "source_record": record["source_record"],
+            "source_url": _clean(record.get("source_url")),
+            "source_location": _clean(record.get("source_location")),
+            "licence": _clean(record.get("licence")),
+        }
+        ingredient_ids: dict[str, str] = {}
+        for result_id, match in targets:
+            for quantity in quantity_cols:
+                value = record[quantity]
+                if pd.isna(value):
+                    continue
+                cid = stable_id("c", record["source"], record["source_record"], quantity, result_id)
+                ingredient_ids[quantity] = cid
+                method = "reported"
+                if quantity == "training_flops":
+                    method = _clean(record.get("training_flops_method")) or "reported"
+                rows.append(
+                    {
+                        **base,
+                        "compute_id": cid,
+                        "result_id": result_id,
+                        "match": match,
+                        "quantity": quantity,
+                        "value": float(value),
+                        "unit": COMPUTE_QUANTITIES[quantity],
+                        "chip": _clean(record.get("chip")) if quantity == "chip_count" else None,
+                        "convention": _clean(record.get("flops_convention"))
+                        if quantity == "flops_per_pass"
+                        else None,
+                        "method": method,
+                        "derived_from": None,
+                    }
+                )
+            if measures is None or idx not in measures.index:
+                continue
+            for measure in DERIVED_MEASURES:
+                value = measures.at[idx, measure] if measure in measures else np.nan
+                if pd.isna(value):
+                    continue
+                inputs = _measure_inputs(measure)
+                rows.append(
+                    {
+                        **base,
+                        "compute_id": stable_id(
+                            "c", record["source"], record["source_record"], measure, result_id
+                        ),
+                        "result_id": result_id,
+                        "match": match,
+                        "quantity": "training_flops",
+                        "value": float(value),
+                        "unit": "FLOP",
+                        "chip": _clean(record.get("chip"))
+                        if measure == "hardware_burden"
+                        else None,
+                        "convention": None,
+                        "method": measure,
+                        "derived_from": ";".join(
+                            ingredient_ids[q] for q in inputs if q in ingredient_ids
+                        )
+                        or None,
+                    }
+                )
+    compute = pd.DataFrame(rows, columns=COMPUTE_COLUMNS)
+    compute["compute_id"] = unique_ids("c", zip(compute["compute_id"], strict=True))
+    return compute.sort_values("compute_id").reset_index(drop=True)
+
+
+def _measure_inputs(measure: str) -> tuple[str, ...]:
+    if measure == "hardware_burden":
+        return ("chip_count", "training_hours")
+    return ("flops_per_pass", "epochs", "training_examples")
+
+
+# --------------------------------------------------------------------------- orchestration
+
+
+@dataclass
+class CurationResult:
+    """Everything the curation writes."""
+
+    papers: pd.DataFrame
+    results: pd.DataFrame
+    compute: pd.DataFrame
+    hardware: pd.DataFrame
+    exclusions: pd.DataFrame
+    ambiguous: pd.DataFrame
+
+
+def read_compute_records(root: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """Helper D2's records, hardware table and derived measures (empty when not available)."""
+    try:
+        from analysis.sources import read_all_records
+    except ImportError as exc:
+        log.warning("compute-source readers not available: %s", exc)
+        return (
+            pd.DataFrame(columns=leaderboards.RECORD_COLUMNS),
+            pd.DataFrame(columns=["chip"]),
+            None,
+        )
+    records = read_all_records(root)
+    try:
+        from analysis.compute import derive_measures
+        from analysis.hardware import build_hardware_table
+    except ImportError as exc:
+        log.warning("hardware/compute modules not available: %s", exc)
+        return records, pd.DataFrame(columns=["chip"]), None
+    hardware = build_hardware_table(root)
+    measures = derive_measures(records, hardware)
+    return records, hardware, measures
+
+
+def _excluded_from_attrs(records: pd.DataFrame) -> pd.DataFrame:
+    counts = records.attrs.get("excluded") or {}
+    rows = [
+        {
+            "source": "compute sources",
+            "source_file": "",
+            "source_record": "",
+            "reason": str(reason),
+            "rows": int(n),
+        }
+        for reason, n in counts.items()
+    ]
+    return pd.DataFrame(rows, columns=["source", "source_file", "source_record", "reason", "rows"])
+
+
+def curate(root: Path) -> CurationResult:
+    """Run the whole curation in memory."""
+    board_records, board_excluded = leaderboards.read_leaderboards(root)
+    compute_records, hardware, measures = read_compute_records(root)
+    offset = len(board_records)
+    compute_records = compute_records.reset_index(drop=True)
+    compute_records.index = compute_records.index + offset
+    if measures is not None:
+        measures = measures.reset_index(drop=True)
+        measures.index = measures.index + offset
+    records = pd.concat(
+        [
+            board_records,
+            compute_records.reindex(
+                columns=board_records.columns.union(compute_records.columns, sort=False)
+            ),
+        ],
+        ignore_index=False,
+    )
+    identity = identify_papers(records)
+    papers = build_papers(records, identity.record_paper)
+    untitled = papers[papers["title"].isna()]
+    papers = papers[papers["title"].notna()]
+    paper_of = identity.record_paper.map(papers.set_index("paper_key")["paper_id"])
+    no_title = records[identity.record_paper.isin(untitled["paper_key"])]
+    results, duplicates = build_results(records, paper_of)
+    compute = build_compute(records, paper_of, results, measures)
+    used = set(results["paper_id"]) | set(compute["paper_id"])
+    unused = papers[~papers["paper_id"].isin(used)]
+    papers = papers[papers["paper_id"].isin(used)].drop(columns=["paper_key"])
+    exclusions = _exclusions(records, identity, board_excluded, duplicates, unused, compute_records)
+    exclusions = pd.concat(
+        [
+            exclusions,
+            pd.DataFrame(
+                {
+                    "source": no_title["source"],
+                    "source_file": no_title["source_file"],
+                    "source_record": no_title["source_record"],
+                    "reason": "paper has no title in any source (URL only)",
+                    "rows": 1,
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    return CurationResult(
+        papers=papers.sort_values("paper_id").reset_index(drop=True),
+        results=results,
+        compute=compute,
+        hardware=hardware,
+        exclusions=exclusions,
+        ambiguous=identity.ambiguous,
+    )
+
+
+def _exclusions(
+    records: pd.DataFrame,
+    identity: PaperIdentity,
+    board_excluded: pd.DataFrame,
+    duplicates: pd.DataFrame,
+    unused: pd.DataFrame,
+    compute_records: pd.DataFrame,
+) -> pd.DataFrame:
+    no_paper = records.loc[identity.excluded_index]
+    parts = [
+        board_excluded.assign(rows=1),
+        pd.DataFrame(
+            {
+                "source": no_paper["source"],
+                "source_file": no_paper["source_file"],
+                "source_record": no_paper["source_record"],
+                "reason": "no paper (no title, URL or arXiv id)",
+                "rows": 1,
+            }
+        ),
+        duplicates[["source", "source_file", "source_record", "reason"]].assign(rows=1),
+        pd.DataFrame(
+            {
+                "source": "papers",
+                "source_file": "",
+                "source_record": unused["paper_key"],
+                "reason": "paper without a kept result or compute row",
+                "rows": 1,
+            }
+        ),
+        _excluded_from_attrs(compute_records),
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def exclusion_summary(exclusions: pd.DataFrame) -> pd.DataFrame:
+    """Counts of excluded rows per source and reason (duplicate ids collapsed)."""
+    reasons = (
+        exclusions["reason"]
+        .str.replace(r"duplicate of result \S+", "duplicate of a kept result", regex=True)
+        .str.replace(r"^value \S+ outside", "value outside", regex=True)
+    )
+    return (
+        exclusions.assign(reason=reasons)
+        .groupby(["source", "reason"], as_index=False)["rows"]
+        .sum()
+        .sort_values(["source", "rows"], ascending=[True, False])
+    )
+
+
+def write_outputs(result: CurationResult, data_dir: Path) -> None:
+    """Write tables, bibliography, reports, data dictionary and descriptor."""
+    from analysis import bibliography
+    from analysis.dataset import load_tables
+
+    reports = data_dir / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    result.papers.to_csv(data_dir / "papers.csv", index=False)
+    result.results.to_csv(data_dir / "results.csv", index=False, float_format="%.10g")
+    result.compute.to_csv(data_dir / "compute.csv", index=False, float_format="%.10g")
+    result.hardware.to_csv(data_dir / "hardware.csv", index=False, float_format="%.10g")
+    result.ambiguous.to_csv(reports / "dedup_ambiguous.csv", index=False)
+    exclusion_summary(result.exclusions).to_csv(reports / "exclusions.csv", index=False)
+    bibliography.write_references(
+        data_dir / "papers.csv", data_dir / "literature.bib", REPO_ROOT / "references.bib"
+    )
+    tables = load_tables(data_dir)
+    domain_counts(tables).to_csv(reports / "counts_by_domain.csv", index=False)
+    coverage(tables).to_csv(reports / "coverage.csv", index=False)
+    write_datapackage(tables, data_dir)
+    write_data_dictionary(tables, data_dir / "README.md")
+
+
+def domain_counts(tables: Tables) -> pd.DataFrame:
+    """Papers and results per task family (a paper counts in every family it has a result in)."""
+    results = tables.results
+    compute_papers = tables.compute[["paper_id", "task"]].dropna()
+    papers = pd.concat([results[["paper_id", "task"]], compute_papers]).drop_duplicates()
+    out = (
+        pd.DataFrame(
+            {
+                "papers": papers.groupby("task")["paper_id"].nunique(),
+                "results": results.groupby("task").size(),
+                "results_primary": results[results["benchmark_role"] == "primary"]
+                .groupby("task")
+                .size(),
+            }
+        )
+        .fillna(0)
+        .astype(int)
+    )
+    out.index.name = "task"
+    return out.reset_index()
+
+
+def coverage(tables: Tables) -> pd.DataFrame:
+    """Per primary benchmark: primary-metric results, papers, and results with each measure."""
+    from analysis.dataset import compute_long, primary_results
+
+    primary = primary_results(tables)
+    measures = compute_long(tables)
+    wide = measures.pivot_table(
+        index="result_id", columns="measure", values="log10_flops", aggfunc="size"
+    )
+    primary = primary.merge(wide, left_on="result_id", right_index=True, how="left")
+    rows = []
+    for benchmark, group in primary.groupby("benchmark"):
+        row = {
+            "benchmark": benchmark,
+            "task": group["task"].iloc[0],
+            "metric": group["metric"].iloc[0],
+            "results": len(group),
+            "papers": group["paper_id"].nunique(),
+            "dated": int(group["year"].notna().sum()),
+        }
+        present = [m for m in MEASURES if m in group]
+        for m in MEASURES:
+            row[f"with_{m}"] = int(group[m].notna().sum()) if m in group else 0
+        row["with_any_measure"] = int(group[present].notna().any(axis=1).sum()) if present else 0
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+_FRICTIONLESS_TYPES = {"str": "string", "float64": "number", "Int64": "integer", "bool": "boolean"}
+LICENCES = [
+    {
+        "name": "CC-BY-SA-4.0",
+        "path": "https://creativecommons.org/licenses/by-sa/4.0/",
+        "title": "Creative Commons Attribution Share-Alike 4.0 (rows derived from Papers with Code,"
+        " "
+        "SQuAD leaderboard; share-alike applies to the tables as a whole)",
+    },
+    {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "Creative Commons Attribution 4.0 (rows derived from Epoch AI)",
+    },
+]
+SOURCES = [
+    {
+        "title": "Papers with Code evaluation tables (2020-08-28 dump)",
+        "path": "https://paperswithcode.com/",
+    },
+    {"title": "SQuAD leaderboard", "path": "https://rajpurkar.github.io/SQuAD-explorer/"},
+    {"title": "NLP-progress", "path": "https://github.com/sebastianruder/NLP-progress"},
+    {"title": "WER are we?", "path": "https://github.com/syhw/wer_are_we"},
+    {
+        "title": "Epoch AI, Data on Notable AI Models",
+        "path": "https://epoch.ai/data/notable-ai-models",
+    },
+    {
+        "title": "Epoch AI, Machine Learning Hardware",
+        "path": "https://epoch.ai/data/machine-learning-hardware",
+    },
+    {
+        "title": "timm (PyTorch Image Models)",
+        "path": "https://github.com/huggingface/pytorch-image-models",
+    },
+    {
+        "title": "OpenMMLab model zoos (MMPretrain, MMDetection, MMYOLO, MMPose)",
+        "path": "https://github.com/open-mmlab",
+    },
+    {"title": "pycls model zoo", "path": "https://github.com/facebookresearch/pycls"},
+    {
+        "title": "Detectron / Detectron2 / maskrcnn-benchmark model zoos",
+        "path": "https://github.com/facebookresearch/detectron2",
+    },
+    {"title": "convnet-burden", "path": "https://github.com/albanie/convnet-burden"},
+    {"title": "DAWNBench", "path": "https://dawn.cs.stanford.edu/benchmark/"},
+    {"title": "OpenAI, AI and Efficiency", "path": "https://openai.com/research/ai-and-efficiency"},
+    {
+        "title": "Hand-read compute facts (data/manual/compute_facts.csv)",
+        "path": "data/manual/compute_facts.csv",
+    },
+]
+
+
+def _field_type(frame: pd.DataFrame, column: str) -> str:
+    dtype = str(frame[column].dtype)
+    if dtype in ("object", "string", "str"):
+        return "string"
+    return _FRICTIONLESS_TYPES.get(dtype, "number" if dtype.startswith("float") else "string")
+
+
+def _resource(name: str, frame: pd.DataFrame, keys: dict[str, object]) -> dict[str, object]:
+    descriptions = FIELD_DESCRIPTIONS.get(f"{name}.csv", {})
+    fields = [
+        {
+            "name": c,
+            "type": _field_type(frame, c),
+            "description": descriptions.get(c, "See analysis/hardware.py."),
+        }
+        for c in frame.columns
+    ]
+    return {
+        "name": name,
+        "path": f"{name}.csv",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "licenses": LICENCES,
+        "schema": {"fields": fields, **keys},
+    }
+
+
+def write_datapackage(tables: Tables, data_dir: Path) -> None:
+    """Frictionless data-package descriptor for the four tables."""
+    descriptor = {
+        "name": "computational-limits-data",
+        "title": "Computational Limits: deep-learning results and training compute",
+        "description": "Benchmark results of papers in nine task families, with training-compute"
+        " facts, "
+        "assembled from public sources with per-value provenance. See README.md.",
+        "version": "1.0.0",
+        "licenses": LICENCES,
+        "sources": SOURCES,
+        "resources": [
+            _resource("papers", tables.papers, {"primaryKey": "paper_id"}),
+            _resource(
+                "results",
+                tables.results,
+                {
+                    "primaryKey": "result_id",
+                    "foreignKeys": [
+                        {
+                            "fields": "paper_id",
+                            "reference": {"resource": "papers", "fields": "paper_id"},
+                        }
+                    ],
+                },
+            ),
+            _resource(
+                "compute",
+                tables.compute,
+                {
+                    "primaryKey": "compute_id",
+                    "foreignKeys": [
+                        {
+                            "fields": "paper_id",
+                            "reference": {"resource": "papers", "fields": "paper_id"},
+                        },
+                        {
+                            "fields": "result_id",
+                            "reference": {"resource": "results", "fields": "result_id"},
+                        },
+                        {"fields": "chip", "reference": {"resource": "hardware", "fields": "chip"}},
+                    ],
+                },
+            ),
+            _resource("hardware", tables.hardware, {"primaryKey": "chip"}),
+        ],
+    }
+    (data_dir / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2) + "\n", encoding="utf-8"
+    )
+
+
+def write_data_dictionary(tables: Tables, path: Path) -> None:
+    """data/README.md: what the tables are and every column of every table."""
+    lines = [DATA_README_INTRO.strip(), ""]
+    for name, frame in (
+        ("papers.csv", tables.papers),
+        ("results.csv", tables.results),
+        ("compute.csv", tables.compute),
+        ("hardware.csv", tables.hardware),
+    ):
+        descriptions = FIELD_DESCRIPTIONS.get(name, {})
+        lines += [
+            f"## `{name}` ({len(frame):,} rows)",
+            "",
+            "| column | type | description |",
+            "|---|---|---|",
+        ]
+        for column in frame.columns:
+            text = descriptions.get(
+                column, "See `analysis/hardware.py` (helper-built hardware table)."
+            )
+            lines.append(f"| `{column}` | {_field_type(frame, column)} | {text} |")
+        lines.append("")
+    lines += [DATA_README_REPORTS.strip(), ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+DATA_README_INTRO = """
+# Data
+
+Generated by `.venv/bin/python -m analysis.curate` from the raw public sources (never copied here);
+validated on every load by `analysis.dataset.load_tables`
+(`.venv/bin/python -m analysis.curate --check`).
+Do not edit the CSVs by hand: see `CONTRIBUTING.md`, "Adding a paper".
+
+* `papers.csv`: one row per paper; `paper_id` is its BibTeX key in `references.bib`.
+* `results.csv`: one row per reported score (paper, benchmark, metric, value).
+* `compute.csv`: one row per compute value (long format), attached to results.
+* `hardware.csv`: accelerators with peak throughput, for hardware burden.
+* `datapackage.json`: Frictionless descriptor (types, keys, licences, sources).
+* `LICENSE-DATA.md`: licences and attributions. `literature.bib`: hand-written literature.
+* `manual/compute_facts.csv`: compute facts read by hand from papers (with location).
+
+Error (what the models fit) is defined per metric in `analysis/benchmarks.py`: `100 - value` for
+percent scores where higher is better, the value itself for WER, error rates and FID; none for
+the inception score and other scores without a natural zero (kept, never fitted).
+"""
+
+DATA_README_REPORTS = """
+## Reports (`reports/`)
+
+* `exclusions.csv`: every source row not kept, counted per source and reason.
+* `dedup_ambiguous.csv`: title matches between different arXiv ids, listed and not merged.
+* `counts_by_domain.csv`: papers and results per task family.
+* `coverage.csv`: per primary benchmark, results of its primary metric and how many have
+  each compute measure.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: rebuild (default) or ``--check`` the committed tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only validate data/ and exit")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    from analysis.dataset import DataValidationError, load_tables
+
+    start = time.perf_counter()
+    if not args.check:
+        result = curate(sources_dir())
+        try:
+            write_outputs(result, args.data_dir)
+        except DataValidationError as exc:
+            log.error("validation failed: %s", exc)
+            return 1
+        log.info(
+            "wrote %d papers, %d results, %d compute rows, %d chips",
+            len(result.papers), len(result.results), len(result.compute), len(result.hardware),
+        )  # fmt: skip
+    try:
+        tables = load_tables(args.data_dir)
+    except DataValidationError as exc:
+        log.error("validation failed: %s", exc)
+        return 1
+    log.info(
+        "valid: %d papers, %d results, %d compute rows (%.1f s)",
+        len(tables.papers), len(tables.results), len(tables.compute), time.perf_counter() - start,
+    )  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,325 @@
+"""Load the committed tables (validated) and build the fit tables the models use.
+
+``load_tables()`` reads ``data/*.csv`` strictly: empty files, wrong headers, wrong types, values
+outside their metric's bounds, bad dates, unknown ids or chips raise :class:`DataValidationError`
+naming the file, line, column and value.
+
+``fit_table(tables, measure)`` gives, for one compute measure, every result of a primary
+benchmark's primary metric that has that measure, a date and a positive error, and lists every
+other such result in ``.excluded`` with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.benchmarks import METRICS, PRIMARY_BENCHMARKS
+from analysis.paths import DATA_DIR
+from analysis.schema import (
+    COMPUTE,
+    HARDWARE_REQUIRED,
+    PAPERS,
+    RESULTS,
+    DataValidationError,
+    check_dates,
+    check_references,
+    check_scores,
+    line_of,
+    validate_frame,
+)
+
+MEASURES: tuple[str, ...] = (
+    "hardware_burden",
+    "network_operations",
+    "flops_per_pass",
+    "epoch_estimate",
+)
+"""Compute measures: training FLOP by hardware burden, by network operations, FLOPs of one
+forward pass, and training FLOP as estimated by Epoch AI or reported by the paper."""
+
+MATCH_PREFERENCE: tuple[str, ...] = ("same-record", "model", "paper-best")
+"""When several compute rows give one result the same measure, the best match kind wins and the
+median of its values is used."""
+
+__all__ = [
+    "MEASURES",
+    "DataValidationError",
+    "FitTable",
+    "Tables",
+    "compute_long",
+    "fit_table",
+    "load_tables",
+]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The four validated tables."""
+
+    papers: pd.DataFrame
+    results: pd.DataFrame
+    compute: pd.DataFrame
+    hardware: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class FitTable:
+    """Rows entering a fit for one measure, and the primary results left out (with reasons)."""
+
+    measure: str
+    rows: pd.DataFrame
+    excluded: pd.DataFrame
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _schema_columns(file: str) -> list[str] | None:
+    schema = {"papers.csv": PAPERS, "results.csv": RESULTS, "compute.csv": COMPUTE}.get(file)
+    return list(schema.columns) if schema is not None else None
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read one CSV as text, check its header and convert typed columns (clear errors)."""
+    file = path.name
+    if not path.exists():
+        raise DataValidationError(file, None, None, str(path), "file is missing")
+    try:
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
+        )
+    except pd.errors.EmptyDataError:
+        raise DataValidationError(file, 1, None, "", "file is empty (no header)") from None
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(
+            file, None, None, exc.object[exc.start : exc.end], "not UTF-8"
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise DataValidationError(file, None, None, str(exc), "malformed CSV") from None
+    expected = _schema_columns(file)
+    header = list(frame.columns)
+    if expected is not None and header != expected:
+        missing = [c for c in expected if c not in header]
+        extra = [c for c in header if c not in expected]
+        problem = (
+            f"wrong header: missing {missing}, unexpected {extra}"
+            if missing or extra
+            else ("wrong header: columns out of order")
+        )
+        raise DataValidationError(file, 1, None, ",".join(header), problem)
+    if expected is None:
+        missing = [c for c in HARDWARE_REQUIRED if c not in header]
+        if missing:
+            raise DataValidationError(
+                file, 1, None, ",".join(header), f"wrong header: missing {missing}"
+            )
+    if frame.empty:
+        raise DataValidationError(file, 2, None, "", "file has a header but no rows")
+    return _convert_types(file, frame)
+
+
+_FLOAT_COLUMNS = {
+    "results.csv": ("value", "error"),
+    "compute.csv": ("value",),
+    "hardware.csv": (
+        "peak_fp32_flops",
+        "peak_fp16_flops",
+        "peak_tensor_flops",
+        "tdp_watts",
+        "launch_price_usd",
+    ),
+}
+_INT_COLUMNS = {"papers.csv": ("year",)}
+_BOOL_COLUMNS = {"results.csv": ("higher_is_better",)}
+
+
+def _convert_types(file: str, frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in _FLOAT_COLUMNS.get(file, ()):
+        if column in frame:
+            frame[column] = _to_float(file, frame[column])
+    for column in _INT_COLUMNS.get(file, ()):
+        numbers = _to_float(file, frame[column])
+        fractional = numbers.notna() & (numbers != numbers.round())
+        if fractional.any():
+            index = fractional.idxmax()
+            raise DataValidationError(
+                file, line_of(index), column, frame.at[index, column], "not an integer"
+            )
+        frame[column] = numbers.astype("Int64")
+    for column in _BOOL_COLUMNS.get(file, ()):
+        text = frame[column].str.strip().str.casefold()
+        bad = ~text.isin(["true", "false"])
+        if bad.any():
+            index = bad.idxmax()
+            raise DataValidationError(
+                file, line_of(index), column, frame.at[index, column], "not True/False"
+            )
+        frame[column] = text == "true"
+    return frame
+
+
+def _to_float(file: str, column: pd.Series) -> pd.Series:
+    numbers = pd.to_numeric(column, errors="coerce")
+    bad = column.notna() & numbers.isna()
+    if bad.any():
+        index = bad.idxmax()
+        raise DataValidationError(
+            file, line_of(index), str(column.name), column[index], "not a number"
+        )
+    infinite = numbers.notna() & ~np.isfinite(numbers)
+    if infinite.any():
+        index = infinite.idxmax()
+        raise DataValidationError(
+            file, line_of(index), str(column.name), column[index], "not finite"
+        )
+    return numbers.astype(float)
+
+
+def load_tables(data_dir: Path = DATA_DIR) -> Tables:
+    """Read and validate papers, results, compute and hardware; raise DataValidationError."""
+    frames = {
+        name: read_table(Path(data_dir) / name)
+        for name in ("papers.csv", "results.csv", "compute.csv", "hardware.csv")
+    }
+    frames = {name: validate_frame(name, frame) for name, frame in frames.items()}
+    tables = Tables(
+        papers=frames["papers.csv"],
+        results=frames["results.csv"],
+        compute=frames["compute.csv"],
+        hardware=frames["hardware.csv"],
+    )
+    check_dates(tables.papers)
+    check_scores(tables.results)
+    check_references(tables.papers, tables.results, tables.compute, tables.hardware)
+    return tables
+
+
+# --------------------------------------------------------------------------- fit tables
+
+
+def decimal_year(date: object) -> float:
+    """Decimal year of ``YYYY-MM-DD`` (exact) or ``YYYY-MM`` (mid-month); NaN if none."""
+    if not isinstance(date, str):
+        return np.nan
+    if len(date) == 7:
+        year, month = int(date[:4]), int(date[5:7])
+        return year + (month - 0.5) / 12.0
+    stamp = pd.Timestamp(date)
+    start = pd.Timestamp(year=stamp.year, month=1, day=1)
+    length = (pd.Timestamp(year=stamp.year + 1, month=1, day=1) - start).days
+    return stamp.year + (stamp - start).days / length
+
+
+def _measure_rows(compute: pd.DataFrame, measure: str) -> pd.DataFrame:
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; expected one of {MEASURES}")
+    attached = compute[compute["result_id"].notna()]
+    if measure == "flops_per_pass":
+        return attached[attached["quantity"] == "flops_per_pass"]
+    flops = attached[attached["quantity"] == "training_flops"]
+    if measure == "epoch_estimate":
+        return flops[flops["method"].isin(["epoch_estimate", "reported"])]
+    return flops[flops["method"] == measure]
+
+
+def _per_result(rows: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """One log10 value per result: best match kind, median of its values."""
+    if rows.empty:
+        return pd.DataFrame(columns=["result_id", "measure", "log10_flops", "match", "n_values"])
+    rank = {m: i for i, m in enumerate(MATCH_PREFERENCE)}
+    rows = rows.assign(_rank=rows["match"].map(rank).fillna(len(rank)))
+    best = rows[rows["_rank"] == rows.groupby("result_id")["_rank"].transform("min")]
+    grouped = best.groupby("result_id")
+    out = pd.DataFrame(
+        {
+            "log10_flops": grouped["value"].median().map(np.log10),
+            "match": grouped["match"].first(),
+            "n_values": grouped["value"].size(),
+        }
+    ).reset_index()
+    out.insert(1, "measure", measure)
+    return out
+
+
+def compute_long(tables: Tables) -> pd.DataFrame:
+    """Every available measure per result: result_id, measure, log10_flops, match, n_values."""
+    parts = [_per_result(_measure_rows(tables.compute, m), m) for m in MEASURES]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=["result_id", "measure", "log10_flops", "match", "n_values"])
+    return (
+        pd.concat(parts, ignore_index=True)
+        .sort_values(["result_id", "measure"])
+        .reset_index(drop=True)
+    )
+
+
+def primary_results(tables: Tables) -> pd.DataFrame:
+    """Results of the primary metric of each primary benchmark, with date, year and series."""
+    results = tables.results
+    primary_metric = results["benchmark"].map(
+        lambda b: PRIMARY_BENCHMARKS[b].primary_metric if b in PRIMARY_BENCHMARKS else None
+    )
+    keep = (results["benchmark_role"] == "primary") & (results["metric"] == primary_metric)
+    out = results[keep].merge(tables.papers[["paper_id", "date"]], on="paper_id", how="left")
+    out["series"] = out["benchmark"] + "/" + out["metric"]
+    out["year"] = out["date"].map(decimal_year)
+    return out
+
+
+def frontier_flags(frame: pd.DataFrame) -> pd.Series:
+    """Whether each result beat every strictly earlier result of its series (lower error)."""
+    flags = pd.Series(False, index=frame.index)
+    dated = frame[frame["year"].notna() & frame["error"].notna()]
+    for _, group in dated.groupby("series"):
+        group = group.sort_values("year")
+        best_before = np.inf
+        for _, same_time in group.groupby("year", sort=True):
+            flags[same_time.index] = same_time["error"] < best_before
+            best_before = min(best_before, same_time["error"].min())
+    return flags
+
+
+def fit_table(tables: Tables, measure: str) -> FitTable:
+    """Rows for a fit of error against one compute measure, and the exclusions with reasons."""
+    candidates = primary_results(tables)
+    candidates["is_frontier"] = frontier_flags(candidates)
+    measured = _per_result(_measure_rows(tables.compute, measure), measure)
+    candidates = candidates.merge(
+        measured[["result_id", "log10_flops"]], on="result_id", how="left"
+    )
+    reasons = pd.Series(pd.NA, index=candidates.index, dtype=object)
+    no_error_metric = candidates["metric"].map(lambda m: METRICS[m].error_kind == "none")
+    conditions = [
+        (no_error_metric, "metric not an error"),
+        (candidates["error"].isna() | (candidates["error"] <= 0), "error not positive"),
+        (candidates["year"].isna(), "no publication date (year only or none)"),
+        (candidates["log10_flops"].isna(), f"no compute for measure {measure}"),
+    ]
+    for condition, reason in conditions:
+        reasons = reasons.where(reasons.notna() | ~condition, reason)
+    kept = candidates[reasons.isna()]
+    rows = kept.rename(columns={"log10_flops": "log10_compute"}).assign(measure=measure)[
+        [
+            "result_id", "paper_id", "task", "benchmark", "metric", "series", "error", "year",
+            "date", "log10_compute", "measure", "is_frontier",
+        ]
+    ]  # fmt: skip
+    excluded = pd.DataFrame(
+        {
+            "result_id": candidates.loc[reasons.notna(), "result_id"],
+            "series": candidates.loc[reasons.notna(), "series"],
+            "reason": reasons[reasons.notna()],
+        }
+    )
+    rows = rows.astype({"error": float, "year": float, "log10_compute": float, "is_frontier": bool})
+    return FitTable(
+        measure=measure,
+        rows=rows.sort_values(["series", "year", "result_id"]).reset_index(drop=True),
+        excluded=excluded.sort_values(["series", "result_id"]).reset_index(drop=True),
+    )

@@ -1,0 +1,410 @@
+"""Schemas of the committed tables (pandera) and the checks that span tables.
+
+Every failure is raised as :class:`DataValidationError`, whose message names the file, the
+1-based line of the CSV (the header is line 1, the first data row line 2), the column and the
+offending value.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaError, SchemaErrors
+
+from analysis.benchmarks import METRICS, TASKS
+
+DATE_MIN = "1950-01-01"
+DATE_MAX = "2026-12-31"
+"""Publication dates must lie in this range: 2026 is the year of the data; 1950 admits the
+classic systems Epoch AI lists (the oldest is from 1960; the bound catches typos)."""
+
+SCORE_ORIGINS = ("paper", "library re-evaluation", "library re-training")
+QUANTITIES = (
+    "flops_per_pass",
+    "parameters",
+    "epochs",
+    "training_examples",
+    "chip_count",
+    "training_hours",
+    "training_flops",
+)
+METHODS = ("reported", "hardware_burden", "network_operations", "epoch_estimate")
+MATCHES = ("same-record", "model", "paper-best", "paper")
+
+
+class DataValidationError(ValueError):
+    """A committed table is invalid; the message names file, line, column and value."""
+
+    def __init__(
+        self, file: str, line: int | None, column: str | None, value: object, problem: str
+    ):
+        self.file, self.line, self.column, self.value, self.problem = (
+            file,
+            line,
+            column,
+            value,
+            problem,
+        )
+        where = f"{file}"
+        if line is not None:
+            where += f", line {line}"
+        if column is not None:
+            where += f", column {column!r}"
+        super().__init__(f"{where}: {problem} (value: {value!r})")
+
+
+def line_of(index: object) -> int | None:
+    """CSV line number (1-based, header = line 1) of a 0-based row index."""
+    try:
+        return int(index) + 2
+    except (TypeError, ValueError):
+        return None
+
+
+_ID = r"^[a-z0-9][a-z0-9_]*$"
+_DATE = r"^\d{4}-\d{2}(-\d{2})?$"
+
+
+def _text(nullable: bool = True, **kwargs: object) -> pa.Column:
+    return pa.Column(str, nullable=nullable, **kwargs)
+
+
+PAPERS = pa.DataFrameSchema(
+    {
+        "paper_id": _text(False, checks=pa.Check.str_matches(_ID), unique=True),
+        "title": _text(False, checks=pa.Check.str_length(min_value=1)),
+        "authors": _text(),
+        "year": pa.Column("Int64", nullable=True, checks=pa.Check.in_range(1950, 2026)),
+        "date": _text(checks=pa.Check.str_matches(_DATE)),
+        "date_precision": _text(checks=pa.Check.isin(["day", "month"])),
+        "date_source": _text(),
+        "venue": _text(),
+        "arxiv_id": _text(
+            checks=pa.Check.str_matches(r"^(\d{4}\.\d{4,5}|[a-z\-]+(\.[A-Z]{2})?/\d{7})$")
+        ),
+        "doi": _text(checks=pa.Check.str_matches(r"^10\.\S+/\S+$")),
+        "url": _text(checks=pa.Check.str_matches(r"^https?://")),
+        "sources": _text(False),
+    },
+    strict=True,
+    ordered=True,
+)
+
+RESULTS = pa.DataFrameSchema(
+    {
+        "result_id": _text(False, checks=pa.Check.str_matches(r"^r[0-9a-f]{12}$"), unique=True),
+        "paper_id": _text(False),
+        "task": _text(False, checks=pa.Check.isin(TASKS)),
+        "benchmark": _text(False, checks=pa.Check.str_matches(_ID)),
+        "benchmark_role": _text(False, checks=pa.Check.isin(["primary", "secondary"])),
+        "metric": _text(False, checks=pa.Check.isin(list(METRICS))),
+        "model": _text(),
+        "value": pa.Column(float, nullable=False),
+        "value_reported": _text(False),
+        "error": pa.Column(float, nullable=True),
+        "higher_is_better": pa.Column(bool, nullable=False),
+        "source": _text(False),
+        "source_file": _text(False),
+        "source_record": _text(False),
+        "score_origin": _text(False, checks=pa.Check.isin(SCORE_ORIGINS)),
+        "licence": _text(False),
+    },
+    strict=True,
+    ordered=True,
+)
+
+COMPUTE = pa.DataFrameSchema(
+    {
+        "compute_id": _text(False, checks=pa.Check.str_matches(r"^c[0-9a-f]{12}$"), unique=True),
+        "paper_id": _text(False),
+        "result_id": _text(),
+        "match": _text(False, checks=pa.Check.isin(MATCHES)),
+        "task": _text(checks=pa.Check.isin(TASKS)),
+        "model": _text(),
+        "benchmark": _text(),
+        "quantity": _text(False, checks=pa.Check.isin(QUANTITIES)),
+        "value": pa.Column(float, nullable=False, checks=pa.Check.gt(0)),
+        "unit": _text(False),
+        "chip": _text(),
+        "convention": _text(checks=pa.Check.isin(["FLOPs", "multiply-adds"])),
+        "method": _text(False, checks=pa.Check.isin(METHODS)),
+        "derived_from": _text(),
+        "source": _text(False),
+        "source_file": _text(False),
+        "source_record": _text(False),
+        "source_url": _text(),
+        "source_location": _text(),
+        "licence": _text(),
+    },
+    strict=True,
+    ordered=True,
+)
+
+HARDWARE_REQUIRED = ("chip", "peak_fp32_flops")
+HARDWARE = pa.DataFrameSchema(
+    {
+        "chip": _text(False, checks=pa.Check.str_length(min_value=1), unique=True),
+        "peak_fp32_flops": pa.Column(float, nullable=True, checks=pa.Check.gt(0)),
+    },
+    strict=False,
+)
+
+SCHEMAS: dict[str, pa.DataFrameSchema] = {
+    "papers.csv": PAPERS,
+    "results.csv": RESULTS,
+    "compute.csv": COMPUTE,
+    "hardware.csv": HARDWARE,
+}
+POSITIVE_HARDWARE_COLUMNS = ("peak_fp32_flops", "peak_fp16_flops", "peak_tensor_flops", "tdp_watts")
+
+
+def _first_failure(exc: SchemaError | SchemaErrors) -> tuple[object, object, object, str]:
+    cases = exc.failure_cases
+    if isinstance(cases, pd.DataFrame) and len(cases):
+        row = cases.iloc[0]
+        check = str(row.get("check", ""))
+        return row.get("index"), row.get("column"), row.get("failure_case"), check
+    return None, getattr(exc.schema, "name", None), cases, str(exc).splitlines()[0]
+
+
+def validate_frame(file: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Validate one parsed table against its schema, raising :class:`DataValidationError`."""
+    try:
+        return SCHEMAS[file].validate(frame, lazy=True)
+    except (SchemaErrors, SchemaError) as exc:
+        index, column, value, check = _first_failure(exc)
+        raise DataValidationError(
+            file,
+            line_of(index),
+            None if column is None else str(column),
+            value,
+            f"fails check {check}",
+        ) from None
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """One failing cell found by a cross-table check."""
+
+    file: str
+    index: int
+    column: str
+    value: object
+    problem: str
+
+    def error(self) -> DataValidationError:
+        return DataValidationError(
+            self.file, line_of(self.index), self.column, self.value, self.problem
+        )
+
+
+def check_scores(results: pd.DataFrame) -> None:
+    """Score within its metric's bounds; error consistent with the metric's definition."""
+    from analysis.benchmarks import error_of
+
+    for index, metric, value, error in zip(
+        results.index, results["metric"], results["value"], results["error"], strict=True
+    ):
+        spec = METRICS[metric]
+        if not spec.lower <= value <= spec.upper:
+            raise RowProblem(
+                "results.csv", index, "value", value,
+                f"outside the bounds [{spec.lower}, {spec.upper}] of metric {metric}",
+            ).error()  # fmt: skip
+        expected = error_of(metric, value)
+        if (expected is None) != pd.isna(error) or (
+            expected is not None and not math.isclose(expected, error, abs_tol=1e-6)
+        ):
+            raise RowProblem(
+                "results.csv",
+                index,
+                "error",
+                error,
+                f"does not equal the {metric} error {expected}",
+            ).error()
+
+
+def check_dates(papers: pd.DataFrame) -> None:
+    """Dates are real calendar dates in [DATE_MIN, DATE_MAX] and agree with ``year``."""
+    for index, date, year in zip(papers.index, papers["date"], papers["year"], strict=True):
+        if pd.isna(date):
+            continue
+        text = date if len(date) == 10 else f"{date}-01"
+        parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
+        if pd.isna(parsed):
+            raise RowProblem("papers.csv", index, "date", date, "not a calendar date").error()
+        if not DATE_MIN <= text <= DATE_MAX:
+            raise RowProblem(
+                "papers.csv", index, "date", date, f"outside [{DATE_MIN}, {DATE_MAX}]"
+            ).error()
+        if pd.isna(year) or int(year) != parsed.year:
+            raise RowProblem(
+                "papers.csv", index, "year", year, f"does not match date {date}"
+            ).error()
+
+
+def check_references(
+    papers: pd.DataFrame, results: pd.DataFrame, compute: pd.DataFrame, hardware: pd.DataFrame
+) -> None:
+    """results -> papers, compute -> papers/results, compute.chip -> hardware."""
+    paper_ids = set(papers["paper_id"])
+    result_paper = dict(zip(results["result_id"], results["paper_id"], strict=True))
+    chips = set(hardware["chip"])
+    for index, pid in zip(results.index, results["paper_id"], strict=True):
+        if pid not in paper_ids:
+            raise RowProblem(
+                "results.csv", index, "paper_id", pid, "unknown paper_id (not in papers.csv)"
+            ).error()
+    for index, row in zip(compute.index, compute.itertuples(index=False), strict=True):
+        if row.paper_id not in paper_ids:
+            raise RowProblem(
+                "compute.csv",
+                index,
+                "paper_id",
+                row.paper_id,
+                "unknown paper_id (not in papers.csv)",
+            ).error()
+        if isinstance(row.result_id, str):
+            if row.result_id not in result_paper:
+                raise RowProblem(
+                    "compute.csv",
+                    index,
+                    "result_id",
+                    row.result_id,
+                    "unknown result_id (not in results.csv)",
+                ).error()
+            if result_paper[row.result_id] != row.paper_id:
+                raise RowProblem(
+                    "compute.csv",
+                    index,
+                    "paper_id",
+                    row.paper_id,
+                    "differs from the paper of its result",
+                ).error()
+        if isinstance(row.chip, str) and row.chip not in chips:
+            raise RowProblem(
+                "compute.csv", index, "chip", row.chip, "chip not in hardware.csv"
+            ).error()
+    for column in POSITIVE_HARDWARE_COLUMNS:
+        if column not in hardware:
+            continue
+        values = pd.to_numeric(hardware[column], errors="coerce")
+        bad = values[values.notna() & (values <= 0)]
+        if len(bad):
+            raise RowProblem(
+                "hardware.csv", bad.index[0], column, bad.iloc[0], "must be positive"
+            ).error()
+    papers_used = set(results["paper_id"]) | set(compute["paper_id"])
+    unused = papers[~papers["paper_id"].isin(papers_used)]
+    if len(unused):
+        raise RowProblem(
+            "papers.csv", unused.index[0], "paper_id", unused["paper_id"].iloc[0],
+            "paper has no result and no compute row",
+        ).error()  # fmt: skip
+
+
+FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
+    "papers.csv": {
+        "paper_id": (
+            "BibTeX key of the paper: first-author surname + year + first significant title "
+            "word (without authors: first title word + year + second title word), a/b/c "
+            "suffixes for collisions."
+        ),
+        "title": "Paper title as given by the highest-priority source.",
+        "authors": (
+            "Authors as given by a source that lists them (Papers with Code lists none); "
+            "empty if unknown."
+        ),
+        "year": "Publication year (from date when known, else from the source's year).",
+        "date": (
+            "Publication date YYYY-MM-DD, or YYYY-MM when only the month is known; empty if "
+            "unknown."
+        ),
+        "date_precision": "day or month; empty when there is no date.",
+        "date_source": (
+            "Where the date comes from (source paper_date, arXiv identifier month, submission"
+            " date)."
+        ),
+        "venue": "Venue when a source gives it; mostly empty.",
+        "arxiv_id": "arXiv identifier without version (e.g. 1512.03385).",
+        "doi": "DOI when a source gives it.",
+        "url": "Paper URL (first source URL, else the arXiv abstract page).",
+        "sources": "Semicolon-separated sources that mention the paper.",
+    },
+    "results.csv": {
+        "result_id": "Stable id: 'r' + 12 hex digits of sha1(source|source_file|source_record).",
+        "paper_id": "Paper reporting the result (papers.csv).",
+        "task": "One of the nine task families.",
+        "benchmark": (
+            "Benchmark slug (analysis/benchmarks.py); secondary benchmarks get slugs derived "
+            "from the Papers-with-Code task and dataset names."
+        ),
+        "benchmark_role": (
+            "primary (the study's benchmarks) or secondary (other leaderboards of the nine "
+            "families)."
+        ),
+        "metric": (
+            "Metric slug; its direction, bounds and error are defined in analysis/benchmarks.py."
+        ),
+        "model": "Model name as given by the source.",
+        "value": (
+            "Score on the metric's scale (percent metrics in percent; a leaderboard column "
+            "given entirely as fractions is multiplied by 100, see value_reported)."
+        ),
+        "value_reported": "The score exactly as the source wrote it.",
+        "error": (
+            "Error for the fits: 100 - value (percent metrics, higher better), value (lower "
+            "better), empty when the metric defines none (e.g. inception score)."
+        ),
+        "higher_is_better": "Direction of the metric.",
+        "source": "Source the row was read from.",
+        "source_file": "File inside the sources directory.",
+        "source_record": (
+            "Record inside the file (leaderboard | dataset | row | metric, line numbers, keys)."
+        ),
+        "score_origin": "paper, library re-evaluation or library re-training.",
+        "licence": "Licence of the source row.",
+    },
+    "compute.csv": {
+        "compute_id": "Stable id: 'c' + 12 hex digits of sha1(source|record|quantity|result).",
+        "paper_id": "Paper the compute fact belongs to.",
+        "result_id": "Result the fact is attached to (empty: paper-level fact without a result).",
+        "match": (
+            "How it was attached: same-record, model (same paper, benchmark, model name), "
+            "paper-best (the paper's best result on a primary benchmark), paper (no result)."
+        ),
+        "task": "Task family of the compute record (when the source gives one).",
+        "model": "Model name in the compute source.",
+        "benchmark": "Benchmark named by the compute source, if any.",
+        "quantity": (
+            "flops_per_pass, parameters, epochs, training_examples, chip_count, "
+            "training_hours or training_flops."
+        ),
+        "value": "Positive value in unit.",
+        "unit": "FLOP, count or hours.",
+        "chip": "Canonical chip name (hardware.csv) for chip_count and hardware-burden rows.",
+        "convention": (
+            "For flops_per_pass: what the source reported (FLOPs or multiply-adds; values are"
+            " FLOPs)."
+        ),
+        "method": (
+            "reported, or the derivation of a training_flops row: hardware_burden, "
+            "network_operations, epoch_estimate."
+        ),
+        "derived_from": "Semicolon-separated compute_ids of the ingredients of a derived row.",
+        "source": "Source the fact was read from.",
+        "source_file": "File inside the sources directory.",
+        "source_record": "Record inside the file.",
+        "source_url": "URL of the paper or page for hand-read facts.",
+        "source_location": "Section, table or line where the fact is written.",
+        "licence": "Licence of the source row.",
+    },
+    "hardware.csv": {
+        "chip": "Canonical chip name.",
+        "peak_fp32_flops": "Peak FP32 throughput, FLOP/s.",
+    },
+}
+"""Column descriptions: the data dictionary and datapackage.json are generated from this."""
