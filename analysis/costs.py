@@ -29,6 +29,13 @@ import numpy as np
 import pandas as pd
 
 from analysis.assumptions import Assumptions
+from analysis.extrapolate import (
+    Kind,
+    SeriesPosterior,
+    Target,
+    log10_compute_draws,
+    log10_multiplier_draws,
+)
 from analysis.paths import sources_dir
 
 SECONDS_PER_DAY = 86_400.0
@@ -414,15 +421,103 @@ def projection_row(
     interval = model.assumptions.interval
     draws = model.cost_draws(log10_compute, year, measure, seed)
     published = as_published(log10_compute, model.assumptions)
-    quantities = {
-        "log10_flop": draws["log10_flop"],
-        "log10_usd": np.log10(draws["usd"]),
-        "log10_t_co2e": np.log10(draws["kg_co2e"] / 1000.0),
-        "log10_usd_published": np.log10(published["usd"]),
-        "log10_t_co2e_published": np.log10(published["kg_co2e"] / 1000.0),
-    }
+    with np.errstate(divide="ignore"):  # a region with 0 gCO2e/kWh gives log10(0) = -inf
+        quantities = {
+            "log10_flop": draws["log10_flop"],
+            "log10_usd": np.log10(draws["usd"]),
+            "log10_t_co2e": np.log10(draws["kg_co2e"] / 1000.0),
+            "log10_usd_published": np.log10(published["usd"]),
+            "log10_t_co2e_published": np.log10(published["kg_co2e"] / 1000.0),
+        }
     row: dict[str, float] = {}
     for name, values in quantities.items():
         median, lo, hi = summarise_draws(values.to_numpy(), interval)
         row |= {f"{name}_median": median, f"{name}_lo": lo, f"{name}_hi": hi}
     return row
+
+
+def projection_table(
+    posteriors: list[SeriesPosterior],
+    targets: list[Target],
+    today: pd.Series,
+    model: CostModel,
+    *,
+    year: float,
+    measure: str,
+    kind: Kind = "mean",
+) -> pd.DataFrame:
+    """The study's projection table with intervals: one row per (series, form, target).
+
+    Columns: series, form, kind, target, target_error, today_error, n_draws, n_wrong_sign,
+    log10 multiplier vs today's best and, each as median/lo/hi, log10 FLOP, log10 US$ and
+    log10 t CO2e (ours) and the same US$ and t CO2e with the study's constants.
+    """
+    a = model.assumptions
+    by_series: dict[str, list[Target]] = {}
+    for target in targets:
+        by_series.setdefault(target.series, []).append(target)
+    records = []
+    for post in posteriors:
+        today_error = today.get(post.series)
+        for target in by_series.get(post.series, []):
+            compute = log10_compute_draws(post, target.error, year=year, kind=kind, seed=a.seed)
+            row: dict[str, object] = {
+                "series": post.series,
+                "form": post.form,
+                "kind": kind,
+                "target": target.label,
+                "target_error": target.error,
+                "today_error": np.nan if today_error is None else float(today_error),
+                "n_draws": len(compute),
+                "n_wrong_sign": int(post.wrong_sign.sum()),
+            }
+            row |= _multiplier_columns(post, today_error, target.error, a.interval)
+            row |= projection_row(compute, model, year, measure, a.seed)
+            records.append(row)
+    return pd.DataFrame.from_records(records)
+
+
+def _multiplier_columns(
+    post: SeriesPosterior, today_error: float | None, target_error: float, interval: float
+) -> dict[str, float]:
+    if today_error is None or not np.isfinite(today_error):
+        return {f"log10_multiplier_{k}": np.nan for k in ("median", "lo", "hi")}
+    median, lo, hi = summarise_draws(
+        log10_multiplier_draws(post, today_error, target_error), interval
+    )
+    return {"log10_multiplier_median": median, "log10_multiplier_lo": lo, "log10_multiplier_hi": hi}
+
+
+def target_grid(
+    posteriors: list[SeriesPosterior],
+    errors: dict[str, np.ndarray],
+    model: CostModel,
+    *,
+    year: float,
+    measure: str,
+    kind: Kind = "mean",
+) -> pd.DataFrame:
+    """Long table over a grid of target errors: median and interval of compute, US$ and t CO2e.
+
+    Small by design (one row per series x form x target x quantity) for the what-if page.
+    """
+    a = model.assumptions
+    records = []
+    for post in posteriors:
+        for error in errors.get(post.series, ()):
+            compute = log10_compute_draws(post, float(error), year=year, kind=kind, seed=a.seed)
+            row = projection_row(compute, model, year, measure, a.seed)
+            for quantity in ("log10_flop", "log10_usd", "log10_t_co2e"):
+                records.append(
+                    {
+                        "series": post.series,
+                        "form": post.form,
+                        "target_error": float(error),
+                        "quantity": quantity,
+                        "median": row[f"{quantity}_median"],
+                        "lo": row[f"{quantity}_lo"],
+                        "hi": row[f"{quantity}_hi"],
+                        "share_reached": float(np.isfinite(compute).mean()),
+                    }
+                )
+    return pd.DataFrame.from_records(records)

@@ -1,0 +1,138 @@
+"""Sensitivity of the headline projection to every modelling and costing choice.
+
+The headline: the compute, US$ and t CO2e needed to reach one target (by default ImageNet 5% top-1
+error) under the baseline fit and assumptions. Each :class:`Variant` changes one thing (the fit's
+form, likelihood, time trend, priors, compute measure or rows; or a price, carbon or utilisation
+assumption) and the tornado table ranks the factors by how far their settings move the headline
+(log10 US$ by default: orders of magnitude).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from analysis.assumptions import Assumptions
+from analysis.costs import CostModel, as_published, build_cost_model, projection_row
+from analysis.extrapolate import Kind, SeriesPosterior, log10_compute_draws
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One setting of one factor: a posterior, the assumptions and the measure to cost it with."""
+
+    factor: str
+    setting: str
+    posterior: SeriesPosterior
+    assumptions: Assumptions
+    measure: str
+    kind: Kind = "mean"
+    published_costs: bool = False  # cost with the study's constants instead of the cost model
+
+
+def headline(
+    post: SeriesPosterior,
+    target_error: float,
+    model: CostModel,
+    *,
+    measure: str,
+    kind: Kind = "mean",
+    published_costs: bool = False,
+) -> dict[str, float]:
+    """Median and interval of log10 FLOP, US$ and t CO2e for one target (plus wrong-sign count)."""
+    a = model.assumptions
+    compute = log10_compute_draws(post, target_error, year=a.year, kind=kind, seed=a.seed)
+    row = projection_row(compute, model, a.year, measure, a.seed)
+    if published_costs:
+        for name in ("usd", "t_co2e"):
+            for stat in ("median", "lo", "hi"):
+                row[f"log10_{name}_{stat}"] = row[f"log10_{name}_published_{stat}"]
+    row["n_wrong_sign"] = int(post.wrong_sign.sum())
+    row["n_draws"] = len(compute)
+    return row
+
+
+def cost_variants(base: Assumptions, post: SeriesPosterior, measure: str) -> list[Variant]:
+    """One variant per alternative price, energy, carbon, year and utilisation assumption."""
+    changes: list[tuple[str, str, dict[str, object]]] = [
+        ("price basis", "hardware purchase, amortised", {"price_basis": "purchase"}),
+        ("peak precision", "best 16-bit peak", {"precision": "best16"}),
+        ("chip scatter", "chip-to-chip scatter included", {"include_scatter": True}),
+        ("carbon intensity", "world electricity mix", {"carbon_source": "world_mix"}),
+        ("carbon intensity", "US average (Strubell et al.)", {"carbon_source": "fixed"}),
+        ("PUE", "hyperscale (1.1)", {"pue_low": 1.1, "pue_high": 1.1}),
+        ("PUE", "industry average (1.58)", {"pue_low": 1.58, "pue_high": 1.58}),
+        ("projection year", str(int(base.year) + 5), {"year": base.year + 5}),
+        ("projection year", str(int(base.year) + 10), {"year": base.year + 10}),
+        ("utilisation", "low (mean 0.2)", {"utilisation_mean": 0.2}),
+        ("utilisation", "high (mean 0.6)", {"utilisation_mean": 0.6}),
+    ]
+    variants = [
+        Variant(factor, setting, post, base.with_changes(**change), measure)
+        for factor, setting, change in changes
+    ]
+    variants.append(Variant("cost constants", "as published", post, base, measure, "mean", True))
+    return variants
+
+
+def run_variants(
+    variants: Iterable[Variant],
+    target_error: float,
+    models: dict[str, CostModel] | None = None,
+) -> pd.DataFrame:
+    """The headline under every variant; cost models are built once per distinct assumptions.
+
+    ``models`` caches cost models by ``repr(assumptions)``; pass a dict to share it.
+    """
+    models = {} if models is None else models
+    records = []
+    for variant in variants:
+        key = repr(variant.assumptions)
+        if key not in models:
+            models[key] = build_cost_model(variant.assumptions)
+        row = headline(
+            variant.posterior,
+            target_error,
+            models[key],
+            measure=variant.measure,
+            kind=variant.kind,
+            published_costs=variant.published_costs,
+        )
+        records.append({"factor": variant.factor, "setting": variant.setting} | row)
+    return pd.DataFrame.from_records(records)
+
+
+def tornado_table(
+    results: pd.DataFrame, baseline: dict[str, float], quantity: str = "log10_usd_median"
+) -> pd.DataFrame:
+    """Per factor: lowest and highest headline across its settings, as shifts from the baseline.
+
+    Sorted by the span (largest first). Infinite medians (most draws never reach the target)
+    stay infinite and sort first.
+    """
+    base = baseline[quantity]
+    records = []
+    for factor, group in results.groupby("factor", sort=False):
+        shifts = group[quantity].to_numpy(dtype=float) - base
+        low, high = int(np.argmin(shifts)), int(np.argmax(shifts))
+        records.append(
+            {
+                "factor": factor,
+                "low_shift": min(0.0, float(shifts[low])),
+                "high_shift": max(0.0, float(shifts[high])),
+                "low_setting": group["setting"].iloc[low] if shifts[low] < 0 else "",
+                "high_setting": group["setting"].iloc[high] if shifts[high] > 0 else "",
+            }
+        )
+    table = pd.DataFrame.from_records(records)
+    table["span"] = table["high_shift"] - table["low_shift"]
+    return table.sort_values("span", ascending=False, ignore_index=True)
+
+
+def published_headline(post: SeriesPosterior, target_error: float, a: Assumptions) -> pd.Series:
+    """The study's constants applied to the median compute of the mean line (a plug-in)."""
+    compute = log10_compute_draws(post, target_error, year=a.year, kind="mean", seed=a.seed)
+    return as_published(np.median(compute), a).iloc[0]
