@@ -1,0 +1,73 @@
+"""Posterior cache: NetCDF files keyed by a hash of data, model code and sampler settings.
+
+A key changes when any row used by a fit changes, when the source of the model-building code
+changes, or when a sampler setting changes; with nothing changed, a rebuild loads the file and
+neither compiles nor samples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import arviz as az
+import pandas as pd
+
+from analysis.paths import posterior_cache_dir
+
+
+def hash_frame(frame: pd.DataFrame) -> str:
+    """A stable hash of a DataFrame's values, columns and order (index ignored)."""
+    canonical = frame.reset_index(drop=True).to_csv(index=False, float_format="%.12g")
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def cache_key(data: pd.DataFrame, model_source: str, settings: Mapping[str, Any]) -> str:
+    """The cache key of one fit: data rows, model code and sampler settings."""
+    parts = {
+        "data": hash_frame(data),
+        "model": hashlib.sha256(model_source.encode()).hexdigest(),
+        "settings": json.dumps(dict(settings), sort_keys=True, default=str),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def cache_path(key: str, label: str = "fit") -> Path:
+    """Where the posterior of ``key`` is stored."""
+    return posterior_cache_dir() / f"{label}-{key}.nc"
+
+
+def load_cached(key: str, label: str = "fit") -> az.InferenceData | None:
+    """The cached posterior for ``key``, or None when absent."""
+    path = cache_path(key, label)
+    if not path.exists():
+        return None
+    idata = az.from_netcdf(path, engine="h5netcdf")
+    idata.load()
+    return idata
+
+
+def save_cached(key: str, idata: az.InferenceData, label: str = "fit") -> Path:
+    """Store a posterior atomically (write to a temporary file, then rename)."""
+    path = cache_path(key, label)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    idata.to_netcdf(str(tmp), engine="h5netcdf")
+    tmp.replace(path)
+    return path
+
+
+def cached_posterior(
+    key: str, sample: Callable[[], az.InferenceData], label: str = "fit"
+) -> tuple[az.InferenceData, bool]:
+    """Load the posterior for ``key``, or make it with ``sample`` and store it: (idata, hit)."""
+    cached = load_cached(key, label)
+    if cached is not None:
+        return cached, True
+    idata = sample()
+    save_cached(key, idata, label)
+    return idata, False

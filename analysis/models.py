@@ -1,0 +1,531 @@
+"""Bayesian hierarchical scaling models of error against training compute (PyMC, sampled by nutpie).
+
+One joint model per (functional form, time trend, likelihood) covers every task and benchmark series
+in the rows given: series intercepts, slopes (and yearly trends) are partially pooled within their
+task, and tasks under a field-wide hyperprior (non-centred). The response is
+``forms.response(form, error)``; x is log10 training FLOP. Inside the sampler each series is centred
+at its own mean compute and year (better geometry); the stored ``intercept`` is moved to the
+fit-wide ``x0`` and ``year0``, so the mean response is
+``forms.mean_response(form, intercept + trend * (year - year0), slope, x, x0)``.
+
+Posteriors are cached (see :mod:`analysis.cache`); every fit passes the diagnostics gate
+(:mod:`analysis.diagnostics`) or raises.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import arviz as az
+import numpy as np
+import pandas as pd
+import xarray as xr
+from scipy import stats
+
+from analysis import cache, diagnostics
+from analysis.forms import FORMS, Form, response
+
+Likelihood = Literal["normal", "student"]
+LIKELIHOODS: tuple[Likelihood, ...] = ("normal", "student")
+REQUIRED_COLUMNS = ("result_id", "task", "series", "error", "year", "log10_compute")
+
+
+@dataclass(frozen=True)
+class PriorScale:
+    """Scale of the response under one form: priors are written in units of ``scale``."""
+
+    scale: float
+    unit: str
+
+
+PRIOR_SCALES: dict[str, PriorScale] = {
+    # log10(error in %): 0.5 spans a factor ~3 in error; a slope of -0.5 per decade would be
+    # a 3x error fall per 10x compute, far steeper than any published scaling.
+    "polynomial": PriorScale(scale=0.5, unit="log10(error %)"),
+    # error in percentage points: 15 points per decade of compute is steep for any benchmark.
+    "exponential": PriorScale(scale=15.0, unit="error percentage points"),
+}
+
+
+@dataclass(frozen=True)
+class SamplerSettings:
+    """nutpie settings; part of every cache key."""
+
+    chains: int = 4
+    cores: int = 2
+    tune: int = 800
+    draws: int = 600
+    target_accept: float = 0.9
+    low_rank: bool = False
+
+
+DEFAULT_SETTINGS = SamplerSettings()
+MIN_ROWS_CENTRED = 12
+"""Series with at least this many rows are sampled centred, others non-centred."""
+
+# ---------------------------------------------------------------------------------------------
+# Model code: the source of everything from here to the end-marker is part of the cache key.
+
+
+def _pooled(
+    name: str,
+    field_mean: Any,
+    field_sd: Any,
+    task_sd_scale: Any,
+    series_sd_scale: Any,
+    task_of_series: Any,
+    centred: Any,
+) -> Any:
+    """Field -> task -> series partial pooling; returns the series-level values.
+
+    Tasks are non-centred (few series inform each). A series is centred where ``centred`` is 1
+    (enough rows to pin it down: the centred form has the better geometry) and non-centred where
+    it is 0 (few or no rows, e.g. padding slots); both are the same prior.
+    """
+    import pymc as pm
+
+    field_value = pm.Normal(f"{name}_field", mu=field_mean, sigma=field_sd)
+    # Gamma(2, 2/m): mean m, zero-avoiding, so few groups do not push the sampler into the
+    # funnel at sd -> 0 (Chung et al. 2013), while still allowing sds well below m.
+    task_sd = pm.Gamma(f"{name}_task_sd", alpha=2.0, beta=2.0 / task_sd_scale)
+    series_sd = pm.Gamma(f"{name}_series_sd", alpha=2.0, beta=2.0 / series_sd_scale)
+    task_z = pm.Normal(f"{name}_task_z", 0.0, 1.0, dims="task_slot")
+    task_value = pm.Deterministic(f"{name}_task", field_value + task_sd * task_z, dims="task_slot")
+    parent = task_value[task_of_series]
+    raw = pm.Normal(
+        f"{name}_series_raw",
+        mu=centred * parent,
+        sigma=centred * series_sd + (1 - centred),
+        dims="series_slot",
+    )
+    return pm.Deterministic(
+        f"{name}_series",
+        centred * raw + (1 - centred) * (parent + series_sd * raw),
+        dims="series_slot",
+    )
+
+
+def build_model(n_series: int, n_tasks: int, trend: bool, likelihood: Likelihood) -> Any:
+    """The PyMC model for one structure; all data enter through ``pm.Data`` (see :func:`_data`)."""
+    import pymc as pm
+
+    coords = {"series_slot": np.arange(n_series), "task_slot": np.arange(n_tasks)}
+    with pm.Model(coords=coords) as model:
+        y = pm.Data("y", np.zeros(2))
+        x_local = pm.Data("x_local", np.zeros(2))
+        year_local = pm.Data("year_local", np.zeros(2))
+        series_index = pm.Data("series_index", np.zeros(2, dtype="int64"))
+        task_of_series = pm.Data("task_of_series", np.zeros(n_series, dtype="int64"))
+        centred = pm.Data("centred", np.zeros(n_series))
+        center = pm.Data("prior_center", 1.0)
+        scale = pm.Data("prior_scale", 1.0)
+
+        intercept = _pooled(
+            "intercept_local", center, 2 * scale, scale / 2, scale / 2, task_of_series, centred
+        )
+        slope = _pooled("slope", 0.0, scale, scale / 4, scale / 4, task_of_series, centred)
+        mu = intercept[series_index] + slope[series_index] * x_local
+        if trend:
+            yearly = _pooled(
+                "trend", 0.0, scale / 4, scale / 16, scale / 16, task_of_series, centred
+            )
+            mu = mu + yearly[series_index] * year_local
+        sigma = pm.HalfNormal("sigma", sigma=scale, dims="series_slot")
+        if likelihood == "normal":
+            pm.Normal("obs", mu=mu, sigma=sigma[series_index], observed=y)
+        else:
+            nu = pm.Gamma("nu", alpha=2.0, beta=0.1)
+            pm.StudentT("obs", nu=nu, mu=mu, sigma=sigma[series_index], observed=y)
+    return model
+
+
+def _pointwise_loglik(posterior: xr.Dataset, design: Design, likelihood: Likelihood) -> np.ndarray:
+    """log p(y_i | draw) on the response scale, shape (chain, draw, n)."""
+    mean = _local_mean(posterior, design)
+    sigma = posterior["sigma"].values[:, :, design.series_index]
+    if likelihood == "normal":
+        return stats.norm.logpdf(design.y, loc=mean, scale=sigma)
+    nu = posterior["nu"].values[:, :, None]
+    return stats.t.logpdf(design.y, df=nu, loc=mean, scale=sigma)
+
+
+def _local_mean(posterior: xr.Dataset, design: Design) -> np.ndarray:
+    """Mean response per draw and row, from the sampler's (locally centred) parameters."""
+    idx = design.series_index
+    mean = (
+        posterior["intercept_local_series"].values[:, :, idx]
+        + posterior["slope_series"].values[:, :, idx] * design.x_local
+    )
+    if "trend_series" in posterior:
+        mean = mean + posterior["trend_series"].values[:, :, idx] * design.year_local
+    return mean
+
+
+def _global_intercept(posterior: xr.Dataset, design: Design) -> np.ndarray:
+    """Series intercepts moved from each series' own centre to (x0, year0)."""
+    n = len(design.series)
+    intercept = posterior["intercept_local_series"].values[:, :, :n]
+    intercept = intercept - posterior["slope_series"].values[:, :, :n] * (design.x_mean - design.x0)
+    if "trend_series" in posterior:
+        intercept = intercept - posterior["trend_series"].values[:, :, :n] * (
+            design.year_mean - design.year0
+        )
+    return intercept
+
+
+# End of model code.
+# ---------------------------------------------------------------------------------------------
+
+MODEL_CODE = (_pooled, build_model, _pointwise_loglik, _local_mean, _global_intercept)
+
+
+def model_source() -> str:
+    """Source of the model code and priors: part of every cache key."""
+    sources = [inspect.getsource(function) for function in MODEL_CODE]
+    sources.append(repr(sorted((k, asdict(v)) for k, v in PRIOR_SCALES.items())))
+    return "\n".join(sources)
+
+
+@dataclass(frozen=True)
+class Design:
+    """Arrays fed to the model, derived from the fit rows."""
+
+    form: Form
+    y: np.ndarray
+    error: np.ndarray
+    x: np.ndarray
+    year: np.ndarray
+    series_index: np.ndarray
+    x_local: np.ndarray
+    year_local: np.ndarray
+    series: list[str]
+    tasks: list[str]
+    task_of_series: np.ndarray
+    x_mean: np.ndarray
+    year_mean: np.ndarray
+    x0: float
+    year0: float
+    result_id: list[str]
+
+
+def validate_rows(rows: pd.DataFrame) -> None:
+    """Clear errors for rows the model cannot take."""
+    missing = [c for c in REQUIRED_COLUMNS if c not in rows.columns]
+    if missing:
+        raise ValueError(f"fit rows lack column(s) {missing}")
+    if rows.empty:
+        raise ValueError("fit rows are empty")
+    for column in ("error", "year", "log10_compute"):
+        bad = rows.loc[~np.isfinite(rows[column].astype(float)), "result_id"]
+        if not bad.empty:
+            raise ValueError(f"fit rows: column {column!r} is not finite for {list(bad)[:5]}")
+    bad = rows.loc[rows["error"] <= 0, "result_id"]
+    if not bad.empty:
+        raise ValueError(f"fit rows: column 'error' must be > 0; not so for {list(bad)[:5]}")
+    if rows["result_id"].duplicated().any():
+        dup = rows.loc[rows["result_id"].duplicated(), "result_id"]
+        raise ValueError(f"fit rows: duplicated result_id {list(dup)[:5]}")
+    task_per_series = rows.groupby("series")["task"].nunique()
+    if (task_per_series > 1).any():
+        raise ValueError(
+            f"series in several tasks: {list(task_per_series[task_per_series > 1].index)}"
+        )
+
+
+def make_design(rows: pd.DataFrame, form: Form) -> Design:
+    """Index series and tasks, centre compute and year per series, compute the response."""
+    if form not in FORMS:
+        raise ValueError(f"unknown functional form {form!r}; expected one of {FORMS}")
+    validate_rows(rows)
+    ordered = rows.sort_values(["task", "series", "result_id"], kind="stable")
+    tasks = sorted(ordered["task"].unique())
+    series = list(ordered["series"].drop_duplicates())
+    series_index = ordered["series"].map({s: i for i, s in enumerate(series)}).to_numpy()
+    series_task = ordered.drop_duplicates("series").set_index("series")["task"]
+    task_of_series = np.array([tasks.index(series_task[s]) for s in series])
+    x = ordered["log10_compute"].to_numpy(float)
+    year = ordered["year"].to_numpy(float)
+    x_mean = ordered.groupby("series", sort=False)["log10_compute"].mean().loc[series].to_numpy()
+    year_mean = ordered.groupby("series", sort=False)["year"].mean().loc[series].to_numpy()
+    error = ordered["error"].to_numpy(float)
+    return Design(
+        form=form,
+        y=response(form, error),
+        error=error,
+        x=x,
+        year=year,
+        series_index=series_index,
+        x_local=x - x_mean[series_index],
+        year_local=year - year_mean[series_index],
+        series=series,
+        tasks=tasks,
+        task_of_series=task_of_series,
+        x_mean=x_mean,
+        year_mean=year_mean,
+        x0=round(float(np.median(x)), 1),
+        year0=float(round(float(np.median(year)))),
+        result_id=list(ordered["result_id"]),
+    )
+
+
+def _slots(n: int, step: int = 4) -> int:
+    """Padded size of a dimension, so subsets of similar size share one compiled model."""
+    return max(step, math.ceil(n / step) * step)
+
+
+def _data_updates(design: Design, n_series_slots: int) -> dict[str, np.ndarray]:
+    """Values for every ``pm.Data`` of :func:`build_model`."""
+    task_of_series = np.zeros(n_series_slots, dtype="int64")
+    task_of_series[: len(design.series)] = design.task_of_series
+    prior = PRIOR_SCALES[design.form]
+    centred = np.zeros(n_series_slots)
+    rows_per_series = np.bincount(design.series_index, minlength=len(design.series))
+    centred[: len(design.series)] = rows_per_series >= MIN_ROWS_CENTRED
+    return {
+        "centred": centred,
+        "y": design.y,
+        "x_local": design.x_local,
+        "year_local": design.year_local,
+        "series_index": design.series_index.astype("int64"),
+        "task_of_series": task_of_series,
+        "prior_center": np.asarray(float(np.median(design.y))),
+        "prior_scale": np.asarray(prior.scale),
+    }
+
+
+_COMPILED: dict[tuple[int, int, bool, str], Any] = {}
+
+
+def compiled_model(n_series_slots: int, n_task_slots: int, trend: bool, likelihood: str) -> Any:
+    """nutpie-compiled model for one structure, compiled once per process."""
+    key = (n_series_slots, n_task_slots, trend, likelihood)
+    if key not in _COMPILED:
+        import nutpie
+
+        model = build_model(n_series_slots, n_task_slots, trend, likelihood)
+        _COMPILED[key] = nutpie.compile_pymc_model(model)
+    return _COMPILED[key]
+
+
+def _sample(
+    design: Design,
+    trend: bool,
+    likelihood: Likelihood,
+    seed: int,
+    settings: SamplerSettings,
+    timings: dict[str, float],
+) -> az.InferenceData:
+    """Compile (if needed), feed the data, sample with nutpie and tidy the posterior."""
+    import nutpie
+
+    n_series_slots = _slots(len(design.series))
+    n_task_slots = _slots(len(design.tasks), 2)
+    start = time.perf_counter()
+    compiled = compiled_model(n_series_slots, n_task_slots, trend, likelihood)
+    updates = _data_updates(design, n_series_slots)
+    compiled = compiled.with_data(**{k: v for k, v in updates.items() if k in compiled.shared_data})
+    timings["compile_s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    raw = nutpie.sample(
+        compiled,
+        chains=settings.chains,
+        cores=settings.cores,
+        tune=settings.tune,
+        draws=settings.draws,
+        target_accept=settings.target_accept,
+        low_rank_modified_mass_matrix=settings.low_rank,
+        seed=seed,
+        save_warmup=False,
+        progress_bar=False,
+    )
+    timings["sample_s"] = time.perf_counter() - start
+    return _tidy(raw, design, trend, likelihood)
+
+
+def _tidy(
+    raw: az.InferenceData, design: Design, trend: bool, likelihood: Likelihood
+) -> az.InferenceData:
+    """Drop padding and raw parameters; name coordinates; add intercepts at x0, log-likelihood."""
+    post = raw.posterior
+    n_s, n_t = len(design.series), len(design.tasks)
+    keep: dict[str, xr.DataArray] = {}
+    for name, values in post.data_vars.items():
+        if name.endswith(("_z", "_raw")):
+            continue
+        if "series_slot" in values.dims:
+            values = values.isel(series_slot=slice(0, n_s)).rename(series_slot="series")
+        if "task_slot" in values.dims:
+            values = values.isel(task_slot=slice(0, n_t)).rename(task_slot="task")
+        keep[name] = values
+    posterior = xr.Dataset(keep).drop_vars(["series_slot", "task_slot"], errors="ignore")
+    posterior = posterior.assign_coords(series=design.series, task=design.tasks)
+    intercept = _global_intercept(post, design)
+    posterior["intercept_series"] = (("chain", "draw", "series"), intercept)
+    loglik = _pointwise_loglik(post, design, likelihood)
+    obs_coords = {"result": design.result_id}
+    attrs = {
+        "form": design.form,
+        "trend": int(trend),
+        "likelihood": likelihood,
+        "x0": design.x0,
+        "year0": design.year0,
+        "series_task": "|".join(design.tasks[t] for t in design.task_of_series),
+        "n_obs": len(design.y),
+    }
+    posterior.attrs = attrs
+    return az.InferenceData(
+        posterior=posterior,
+        sample_stats=raw.sample_stats[["diverging", "depth", "step_size", "n_steps"]].load(),
+        log_likelihood=xr.Dataset(
+            {"obs": (("chain", "draw", "result"), loglik)}, coords=obs_coords
+        ),
+        observed_data=xr.Dataset({"obs": (("result",), design.y)}, coords=obs_coords),
+        constant_data=xr.Dataset(
+            {
+                "error": (("result",), design.error),
+                "log10_compute": (("result",), design.x),
+                "year": (("result",), design.year),
+                "series_index": (("result",), design.series_index),
+            },
+            coords=obs_coords,
+        ),
+    )
+
+
+def reported_parameters(trend: bool, likelihood: Likelihood) -> list[str]:
+    """Posterior variables the book reports, hence gated."""
+    names = ["intercept_local", "slope"] + (["trend"] if trend else [])
+    out = []
+    for name in names:
+        out += [
+            f"{name}_field",
+            f"{name}_task_sd",
+            f"{name}_series_sd",
+            f"{name}_task",
+            f"{name}_series",
+        ]
+    out += ["intercept_series", "sigma"]
+    if likelihood == "student":
+        out.append("nu")
+    return out
+
+
+@dataclass
+class ScalingFit:
+    """A fitted (cached) joint scaling model."""
+
+    idata: az.InferenceData
+    form: Form
+    trend: bool
+    likelihood: Likelihood
+    x0: float
+    year0: float
+    series: list[str]
+    tasks: list[str]
+    series_task: dict[str, str]
+    diagnostics: pd.DataFrame
+    label: str
+    cache_hit: bool
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def n_obs(self) -> int:
+        """Number of rows in the fit."""
+        return int(self.idata.observed_data.sizes["result"])
+
+    def series_draws(self, series: str) -> pd.DataFrame:
+        """One row per posterior draw: intercept (at x0, year0), slope, sigma, trend, nu."""
+        if series not in self.series:
+            raise KeyError(f"series {series!r} not in this fit; it has {self.series}")
+        post = self.idata.posterior
+        columns = {
+            "intercept": post["intercept_series"].sel(series=series),
+            "slope": post["slope_series"].sel(series=series),
+            "sigma": post["sigma"].sel(series=series),
+        }
+        if self.trend:
+            columns["trend"] = post["trend_series"].sel(series=series)
+        if self.likelihood == "student":
+            columns["nu"] = post["nu"]
+        frame = pd.DataFrame({k: v.values.reshape(-1) for k, v in columns.items()})
+        frame.insert(0, "chain", np.repeat(post["chain"].values, post.sizes["draw"]))
+        frame.insert(1, "draw", np.tile(post["draw"].values, post.sizes["chain"]))
+        return frame
+
+
+def fit_label(form: Form, trend: bool, likelihood: Likelihood, tag: str = "") -> str:
+    """Human-readable name of a fit."""
+    parts = [form, "trend" if trend else "no-trend", likelihood]
+    return " / ".join(([tag] if tag else []) + parts)
+
+
+def fit_scaling(
+    rows: pd.DataFrame,
+    form: Form,
+    trend: bool = False,
+    likelihood: Likelihood = "normal",
+    seed: int = 2020,
+    *,
+    settings: SamplerSettings = DEFAULT_SETTINGS,
+    tag: str = "",
+    gate: bool = True,
+) -> ScalingFit:
+    """Fit (or load from cache) the joint hierarchical scaling model to ``rows``.
+
+    ``rows`` are ``FitTable.rows`` (or any subset); ``tag`` only names the fit. Raises
+    :class:`analysis.diagnostics.DiagnosticsError` if ``gate`` and the fit fails the gate.
+    """
+    if likelihood not in LIKELIHOODS:
+        raise ValueError(f"unknown likelihood {likelihood!r}; expected one of {LIKELIHOODS}")
+    design = make_design(rows, form)
+    data = pd.DataFrame(
+        {
+            "result_id": design.result_id,
+            "series": [design.series[i] for i in design.series_index],
+            "task": [design.tasks[design.task_of_series[i]] for i in design.series_index],
+            "error": design.error,
+            "x": design.x,
+            "year": design.year,
+        }
+    )
+    sampler_key = {
+        **asdict(settings),
+        "seed": seed,
+        "trend": trend,
+        "likelihood": likelihood,
+        "form": form,
+    }
+    key = cache.cache_key(data, model_source(), sampler_key)
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    idata, hit = cache.cached_posterior(
+        key, lambda: _sample(design, trend, likelihood, seed, settings, timings), label="scaling"
+    )
+    timings["total_s"] = time.perf_counter() - start
+    label = fit_label(form, trend, likelihood, tag)
+    table = diagnostics.fit_diagnostics(idata, reported_parameters(trend, likelihood), label)
+    table.insert(1, "n_obs", len(design.y))
+    table.insert(2, "n_series", len(design.series))
+    if gate:
+        diagnostics.check_gate(table)
+    return ScalingFit(
+        idata=idata,
+        form=form,
+        trend=trend,
+        likelihood=likelihood,
+        x0=design.x0,
+        year0=design.year0,
+        series=design.series,
+        tasks=design.tasks,
+        series_task={
+            s: design.tasks[t] for s, t in zip(design.series, design.task_of_series, strict=True)
+        },
+        diagnostics=table,
+        label=label,
+        cache_hit=hit,
+        timings=timings,
+    )
