@@ -188,6 +188,16 @@ CHIPS: tuple[Chip, ...] = (
         "GeForce RTX 2080",
     ),
     Chip(
+        "NVIDIA GeForce RTX 2070",
+        "NVIDIA",
+        "GPU",
+        r"2070(?!\s*-?\s*super)",
+        None,
+        "NVIDIA GeForce RTX 2070",
+        None,
+        "GeForce RTX 2070",
+    ),
+    Chip(
         "NVIDIA GeForce RTX 3090 Ti",
         "NVIDIA",
         "GPU",

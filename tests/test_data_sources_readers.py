@@ -10,6 +10,9 @@ from analysis.hardware import CHIP_NAMES
 from analysis.paths import sources_dir
 from analysis.sources import READERS, RECORD_COLUMNS, read_all_records
 from analysis.sources._common import EMAIL_PATTERN, SCORE_ORIGINS, TASKS
+from analysis.sources.compute_facts import BENCHMARK_TASKS
+
+METRICS = ("top1_accuracy", "top5_accuracy", "box_ap", "f1", "em", "bleu", "wer", "ap", "pckh")
 
 MINIMUM_ROWS = {
     "timm-results": 3000,  # 1,556 results × top-1/top-5, minus 13 test architectures
@@ -18,6 +21,12 @@ MINIMUM_ROWS = {
     "detection-model-zoos": 200,  # ≈65 + 15 + 87 + 55 + 18 COCO rows
     "dawnbench-entries": 38,  # 27 ImageNet + 11 SQuAD training submissions
     "epoch-ai-models": 500,  # systems in the nine task families
+    "timm-model-index-2021": 500,  # 272 models × top-1/top-5
+    "convnet-burden": 60,  # 34 scored classification rows × top-1/top-5
+    "mmyolo-model-index": 65,  # COCO detection results
+    "mmpose-model-index": 170,  # 152 COCO keypoints + 30 MPII
+    "openai-ai-and-efficiency": 12,  # all rows
+    "compute-facts": 20,  # hand facts grouped per paper/model/benchmark
 }
 
 
@@ -62,8 +71,14 @@ def test_resnet50_forward_cost_is_about_8_gflops(records):
 
 
 def test_slugs_and_origins_are_from_the_agreed_vocabulary(records):
-    assert records["task"].isin(TASKS).all()
+    assert records["task"].dropna().isin(TASKS).all()
+    with_benchmark = records[records["benchmark"].notna()]
+    expected_task = with_benchmark["benchmark"].map(BENCHMARK_TASKS)
+    assert expected_task.notna().all(), "unknown benchmark slug"
+    assert (with_benchmark["task"] == expected_task).all()
+    assert records.loc[records["metric"].notna(), "metric"].isin(METRICS).all()
     scored = records["value"].notna()
+    assert records.loc[scored, "task"].notna().all()
     assert records.loc[scored, "score_origin"].isin(SCORE_ORIGINS).all()
     assert records.loc[scored, "metric"].notna().all()
 

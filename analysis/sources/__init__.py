@@ -12,24 +12,36 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.sources import (
+    compute_facts,
+    convnet_burden,
     dawnbench,
     detection_zoos,
     epoch_models,
+    mmpose,
     mmpretrain,
+    mmyolo,
+    openai_efficiency,
     pycls,
+    timm_model_index,
     timm_results,
 )
 from analysis.sources._common import RECORD_COLUMNS
 
 READERS: dict[str, Callable[[Path], pd.DataFrame]] = {
     timm_results.SOURCE: timm_results.read,
+    timm_model_index.SOURCE: timm_model_index.read,
     mmpretrain.SOURCE: mmpretrain.read,
     pycls.SOURCE: pycls.read,
+    convnet_burden.SOURCE: convnet_burden.read,
     detection_zoos.SOURCE: detection_zoos.read,
+    mmyolo.SOURCE: mmyolo.read,
+    mmpose.SOURCE: mmpose.read,
     dawnbench.SOURCE: dawnbench.read,
+    openai_efficiency.SOURCE: openai_efficiency.read,
     epoch_models.SOURCE: epoch_models.read,
+    compute_facts.SOURCE: compute_facts.read,
 }
-"""Source folder name → reader."""
+"""Source folder name → reader (``compute-facts`` reads data/manual/compute_facts.csv)."""
 
 __all__ = ["READERS", "RECORD_COLUMNS", "read_all_records"]
 
