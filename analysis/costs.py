@@ -497,27 +497,127 @@ def target_grid(
     measure: str,
     kind: Kind = "mean",
 ) -> pd.DataFrame:
-    """Long table over a grid of target errors: median and interval of compute, US$ and t CO2e.
+    """Long table over a grid of target errors: quantiles of log10 FLOP, US$ and t CO2e.
 
-    Small by design (one row per series x form x target x quantity) for the what-if page.
+    One row per series x form x target x quantity with columns q05, q25, q50, q75, q95
+    (+inf where most draws never reach the target) and the share of draws that reach it.
+    Small by design, for fan charts and the what-if page.
     """
     a = model.assumptions
+    levels = [0.05, 0.25, 0.5, 0.75, 0.95]
+    names = ["q05", "q25", "q50", "q75", "q95"]
     records = []
     for post in posteriors:
         for error in errors.get(post.series, ()):
             compute = log10_compute_draws(post, float(error), year=year, kind=kind, seed=a.seed)
-            row = projection_row(compute, model, year, measure, a.seed)
-            for quantity in ("log10_flop", "log10_usd", "log10_t_co2e"):
+            draws = model.cost_draws(compute, year, measure, a.seed)
+            with np.errstate(divide="ignore"):
+                quantities = {
+                    "log10_flop": compute,
+                    "log10_usd": np.log10(draws["usd"].to_numpy()),
+                    "log10_t_co2e": np.log10(draws["kg_co2e"].to_numpy() / 1000.0),
+                }
+            for quantity, values in quantities.items():
+                q = np.quantile(values, levels, method="inverted_cdf")
                 records.append(
                     {
                         "series": post.series,
                         "form": post.form,
                         "target_error": float(error),
                         "quantity": quantity,
-                        "median": row[f"{quantity}_median"],
-                        "lo": row[f"{quantity}_lo"],
-                        "hi": row[f"{quantity}_hi"],
+                        **dict(zip(names, q.astype(float), strict=True)),
                         "share_reached": float(np.isfinite(compute).mean()),
                     }
                 )
     return pd.DataFrame.from_records(records)
+
+
+# --- inputs shared by the projection chapters -------------------------------------------------
+
+FIT_KEYS: dict[str, tuple[str, bool, str]] = {
+    "polynomial": ("polynomial", False, "normal"),
+    "exponential": ("exponential", False, "normal"),
+    "polynomial_trend": ("polynomial", True, "normal"),
+    "exponential_trend": ("exponential", True, "normal"),
+    "polynomial_student": ("polynomial", False, "student"),
+}
+"""The fits the projection chapters use: key -> (form, time trend, likelihood)."""
+
+
+@dataclass(frozen=True)
+class BookInputs:
+    """Data, fits, today's best errors and the cost model for the projection chapters."""
+
+    assumptions: Assumptions
+    cost_model: CostModel
+    measure: str
+    rows: pd.DataFrame  # fit-table rows of ``measure``
+    excluded: pd.DataFrame  # fit-table exclusions of ``measure``
+    results: pd.DataFrame  # every primary result with a year (for today's best)
+    today: pd.Series  # best error per series up to ``assumptions.today_through``
+    fits: dict[str, object]  # FIT_KEYS key -> ScalingFit
+    n_papers: int
+
+    def posteriors(self, key: str, series: list[str] | None = None) -> list[SeriesPosterior]:
+        """Posteriors of the given (default: targeted) series present in fit ``key``."""
+        fit = self.fits[key]
+        wanted = self.projected_series if series is None else series
+        return [
+            SeriesPosterior.from_fit(fit, s, self.assumptions.max_draws)
+            for s in wanted
+            if s in fit.series
+        ]
+
+    @property
+    def projected_series(self) -> list[str]:
+        """Series with study targets that have rows in the fit."""
+        present = set(self.rows["series"])
+        return [s for s in self.assumptions.targets if s in present]
+
+    def targets(self, series: list[str] | None = None) -> list[Target]:
+        """Relative and absolute targets of each projected series."""
+        from analysis.assumptions import all_targets
+
+        out = []
+        for s in self.projected_series if series is None else series:
+            best = self.today.get(s)
+            best = float(best) if best is not None and np.isfinite(best) else None
+            out += [
+                Target(s, label, error) for label, error in all_targets(self.assumptions, s, best)
+            ]
+        return out
+
+
+def scaling_fit(rows: pd.DataFrame, key: str) -> object:
+    """The cached scaling fit ``key`` (see FIT_KEYS) of ``rows``: analysis.models.fit_scaling."""
+    from analysis.models import fit_scaling
+
+    form, trend, likelihood = FIT_KEYS[key]
+    return fit_scaling(rows, form, trend=trend, likelihood=likelihood)
+
+
+def book_inputs(
+    assumptions: Assumptions | None = None,
+    fit_keys: tuple[str, ...] = ("polynomial", "exponential"),
+) -> BookInputs:
+    """Load the data, fit (or load cached) the scaling models and build the cost model."""
+    from analysis.assumptions import load_assumptions
+    from analysis.dataset import fit_table, load_tables, primary_results
+    from analysis.extrapolate import todays_best
+
+    a = assumptions or load_assumptions()
+    tables = load_tables()
+    table = fit_table(tables, a.compute_measure)
+    results = primary_results(tables)
+    results = results[results["year"].notna() & results["error"].notna()]
+    return BookInputs(
+        assumptions=a,
+        cost_model=build_cost_model(a),
+        measure=a.compute_measure,
+        rows=table.rows,
+        excluded=table.excluded,
+        results=results,
+        today=todays_best(results, a.today_through),
+        fits={key: scaling_fit(table.rows, key) for key in fit_keys},
+        n_papers=len(tables.papers),
+    )
