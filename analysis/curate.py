@@ -45,6 +45,11 @@ SOURCE_PRIORITY: tuple[str, ...] = (
 """Leaderboard sources in order of preference when the same result appears twice; the compute
 sources (helper D2) follow in the order ``read_all_records`` returns them."""
 
+DATE_PRIORITY: tuple[str, ...] = ("pwc_2020", "epoch-ai-models")
+"""Sources whose paper dates are preferred, in order (Papers with Code gives the arXiv v1 date;
+other sources' dates are used only when these have none: e.g. OpenAI's "AI and Efficiency" table
+dates ResNet 2015-01-10, ten months before its arXiv submission)."""
+
 DATE_FROM_SUBMISSION = ("squad_leaderboard",)
 """Sources whose ``paper_date`` is a leaderboard submission date, used only when nothing better."""
 
@@ -293,7 +298,8 @@ def _arxiv_month(arxiv_id: object) -> str | None:
 def paper_date(group: pd.DataFrame, arxiv_id: object) -> tuple[str | None, str | None, str | None]:
     """(date, precision, provenance) of a paper from its records.
 
-    Earliest full publication date from a source giving paper dates; else the arXiv id's month;
+    Full publication date from the first source in :data:`DATE_PRIORITY` giving one (earliest
+    within that source); else the arXiv id's month;
     else a month from free text; else a leaderboard submission date; else nothing.
     """
     dates = group[["source", "paper_date"]].dropna()
@@ -301,7 +307,8 @@ def paper_date(group: pd.DataFrame, arxiv_id: object) -> tuple[str | None, str |
     pub = dates[~dates["source"].isin(DATE_FROM_SUBMISSION)]
     days = pub[pub["paper_date"].astype(str).str.match(_DAY)]
     if len(days):
-        row = days.sort_values("paper_date").iloc[0]
+        rank = days["source"].map(lambda s: DATE_PRIORITY.index(s) if s in DATE_PRIORITY else 99)
+        row = days.assign(_rank=rank).sort_values(["_rank", "paper_date"]).iloc[0]
         return str(row["paper_date"]), "day", f"{row['source']} paper_date"
     month = _arxiv_month(arxiv_id)
     if month:
@@ -384,6 +391,21 @@ RESULT_COLUMNS = [
 ]
 
 
+def duplicate_results(frame: pd.DataFrame) -> pd.Series:
+    """Which score rows repeat a result already kept (frame sorted by source priority).
+
+    Within one source a row is a duplicate when paper, benchmark, metric, value (2 decimals) and
+    normalised model name repeat (library zoos list distinct models with equal scores). Across
+    sources the model name is ignored (sources spell models differently): a row repeats a result
+    when a higher-priority source has the same paper, benchmark, metric and value.
+    """
+    key = ["paper_id", "benchmark", "metric", "_value"]
+    within = frame.duplicated([*key, "_model", "source"], keep="first")
+    first_source = frame.groupby(key, sort=False)["source"].transform("first")
+    across = frame["source"] != first_source
+    return within | across
+
+
 def build_results(records: pd.DataFrame, paper_of: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Result rows (one per paper, benchmark, metric and value) and the duplicates left out.
 
@@ -416,11 +438,13 @@ def build_results(records: pd.DataFrame, paper_of: pd.Series) -> tuple[pd.DataFr
             ),
         ),
     ).sort_values(["_rank", "source_file", "source_record"], kind="stable")
+    frame = frame.assign(_model=frame["model"].map(lambda m: _norm_model(m) or ""))
+    duplicate = duplicate_results(frame)
+    kept = frame[~duplicate]
+    dup = frame[duplicate]
     key = ["paper_id", "benchmark", "metric", "_value"]
-    kept = frame.drop_duplicates(key, keep="first")
-    kept_id = kept.set_index(key)["result_id"]
-    dup = frame[frame.duplicated(key, keep="first")]
-    winner = [kept_id[tuple(k)] for k in dup[key].itertuples(index=False)]
+    first_of_key = frame.drop_duplicates(key, keep="first").set_index(key)["result_id"]
+    winner = [first_of_key[tuple(k)] for k in dup[key].itertuples(index=False)]
     dropped = pd.DataFrame(
         {
             "record_index": dup.index,

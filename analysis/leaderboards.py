@@ -452,7 +452,7 @@ def markdown_tables(text: str) -> Iterator[MarkdownRow]:
         cells = [c.strip() for c in stripped.strip("|").split("|")]
         if header is None:
             header = cells
-        elif all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
+        elif all(re.fullmatch(r":?-+:?", c) for c in cells if c):
             continue
         else:
             yield MarkdownRow(section, number, dict(zip(header, cells, strict=False)))

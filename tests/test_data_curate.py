@@ -1,0 +1,346 @@
+"""Pure functions of the curation: arXiv ids, scores, paper ids, de-duplication, result merging,
+compute matching, leaderboard parsing and the metric registry."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.benchmarks import (
+    METRICS,
+    PRIMARY_BENCHMARKS,
+    TASKS,
+    error_of,
+    metric_slug,
+    within_bounds,
+)
+from analysis.curate import (
+    assign_paper_ids,
+    base_paper_key,
+    build_papers,
+    build_results,
+    duplicate_results,
+    first_author_surname,
+    identify_papers,
+    match_compute,
+    normalise_title,
+    paper_date,
+    unique_ids,
+)
+from analysis.leaderboards import (
+    RECORD_COLUMNS,
+    date_from_month_year,
+    markdown_tables,
+    normalise_arxiv_id,
+    parse_score,
+    pwc_benchmark,
+    pwc_metric,
+)
+
+# --------------------------------------------------------------------------- arXiv and scores
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://arxiv.org/abs/1512.03385v3", "1512.03385"),
+        ("http://arxiv.org/pdf/1706.03762v5.pdf", "1706.03762"),
+        ("https://arxiv.org/pdf/2106.07447.pdf", "2106.07447"),
+        ("arXiv:1810.04805v2", "1810.04805"),
+        ("1409.1556", "1409.1556"),
+        ("https://arxiv.org/abs/cs/0101001", "cs/0101001"),
+        ("http://openaccess.thecvf.com/content_iccv_2017/html/x.html", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_normalise_arxiv_id(text, expected):
+    assert normalise_arxiv_id(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("88.5%", 88.5),
+        (" 28.5* ", 28.5),
+        ("0.914", 0.914),
+        ("1,014.5", 1014.5),
+        ("480M", None),
+        ("", None),
+    ],
+)
+def test_parse_score(raw, expected):
+    assert parse_score(raw) == expected
+
+
+def test_month_year_dates_do_not_invent_a_day():
+    assert date_from_month_year("September 2019, Interspeech") == "2019-09"
+    assert date_from_month_year("Interspeech, Sept 2018") == "2018-09"
+    assert date_from_month_year("2015") is None
+
+
+# --------------------------------------------------------------------------- titles and ids
+
+
+def test_normalise_title_ignores_case_punctuation_and_accents():
+    a = normalise_title("Deep Residual Learning for Image Recognition")
+    b = normalise_title("deep residual learning for image recognition.")
+    c = normalise_title("Déep  Residual-Learning: for Image Recognition")
+    assert a == b == c
+    assert normalise_title("   ") is None
+    assert normalise_title(np.nan) is None
+
+
+def test_paper_key_with_authors():
+    key = base_paper_key(
+        "Deep Residual Learning for Image Recognition", 2016, "Kaiming He, Xiangyu Zhang"
+    )
+    assert key == "he2016deep"
+
+
+def test_paper_key_without_authors_uses_two_title_words():
+    assert base_paper_key("The Attention Is All You Need", 2017) == "attention2017all"
+
+
+def test_paper_key_without_year():
+    assert base_paper_key("Some Title", None) == "somendtitle"
+
+
+def test_surname_is_ascii():
+    assert first_author_surname("Łukasz Kaiser; Aidan Gomez") == "kaiser"
+    assert first_author_surname("Jürgen Schmidhuber and Sepp Hochreiter") == "schmidhuber"
+    assert first_author_surname("") is None
+
+
+def _papers(rows):
+    frame = pd.DataFrame(rows)
+    for column in ("authors", "date", "arxiv_id"):
+        if column not in frame:
+            frame[column] = None
+    frame["paper_key"] = [f"k{i}" for i in range(len(frame))]
+    return frame
+
+
+def test_colliding_keys_get_deterministic_suffixes():
+    papers = _papers(
+        [
+            {"title": "Deep Nets B", "year": 2016, "date": "2016-05-01", "arxiv_id": "1605.00002"},
+            {"title": "Deep Nets A", "year": 2016, "date": "2016-01-01", "arxiv_id": "1601.00001"},
+            {"title": "Unique Title", "year": 2016},
+        ]
+    )
+    ids = assign_paper_ids(papers)
+    assert ids.tolist() == ["deep2016netsb", "deep2016netsa", "unique2016title"]
+    assert assign_paper_ids(papers.iloc[::-1]).sort_index().tolist() == ids.tolist()
+
+
+def test_unique_ids_are_stable_and_distinct():
+    first = unique_ids("r", [("a", 1), ("a", 1), ("b", 2)])
+    again = unique_ids("r", [("a", 1), ("a", 1), ("b", 2)])
+    assert first == again
+    assert len(set(first)) == 3
+    assert all(i.startswith("r") and len(i) == 13 for i in first)
+
+
+# --------------------------------------------------------------------------- de-duplication
+
+
+def _records(rows):
+    frame = pd.DataFrame(rows)
+    return frame.reindex(columns=RECORD_COLUMNS)
+
+
+def test_arxiv_id_first_then_title():
+    records = _records(
+        [
+            {"source": "a", "source_record": "1", "paper_title": "X Net", "arxiv_id": "1801.00001"},
+            {"source": "b", "source_record": "2", "paper_title": "X Net!", "arxiv_id": None},
+            {"source": "c", "source_record": "3", "paper_title": "Other", "arxiv_id": "1801.00001"},
+            {"source": "d", "source_record": "4", "paper_title": "Lonely", "paper_url": "http://x"},
+        ]
+    )
+    keys = identify_papers(records).record_paper
+    assert keys[0] == keys[1] == keys[2] == "arxiv:1801.00001"
+    assert keys[3] == "title:lonely"
+
+
+def test_ambiguous_titles_are_listed_not_merged():
+    records = _records(
+        [
+            {
+                "source": "a",
+                "source_record": "1",
+                "paper_title": "Layer Normalization",
+                "arxiv_id": "1607.06450",
+            },
+            {
+                "source": "a",
+                "source_record": "2",
+                "paper_title": "Layer normalization",
+                "arxiv_id": "1603.01354",
+            },
+            {
+                "source": "b",
+                "source_record": "3",
+                "paper_title": "Layer Normalization",
+                "arxiv_id": None,
+            },
+        ]
+    )
+    identity = identify_papers(records)
+    keys = identity.record_paper
+    assert keys[0] != keys[1]
+    assert keys[2] == "title:layernormalization"
+    assert len(identity.ambiguous) == 2
+    assert set(identity.ambiguous["arxiv_ids"]) == {"1603.01354;1607.06450"}
+
+
+def test_records_without_any_paper_identity_are_excluded():
+    records = _records(
+        [{"source": "a", "source_record": "1", "paper_title": None, "paper_url": None}]
+    )
+    assert list(identify_papers(records).excluded_index) == [0]
+
+
+def test_paper_date_prefers_publication_date_over_submission_and_arxiv_month():
+    group = pd.DataFrame(
+        {
+            "source": ["squad_leaderboard", "pwc_2020", "pwc_2020"],
+            "paper_date": ["2018-01-01", "2018-10-11", "2018-10-30"],
+        }
+    )
+    assert paper_date(group, "1810.04805") == ("2018-10-11", "day", "pwc_2020 paper_date")
+    only_arxiv = group.iloc[:1]
+    assert paper_date(only_arxiv, "1810.04805")[:2] == ("2018-10", "month")
+    assert paper_date(only_arxiv, None)[2] == "squad_leaderboard submission date"
+
+
+def test_build_papers_merges_sources():
+    pwc = {"source": "pwc_2020", "source_record": "1", "paper_title": "BERT"}
+    epoch = {"source": "epoch-ai-models", "source_record": "2", "paper_title": "BERT: Pre-training"}
+    records = _records(
+        [
+            {**pwc, "arxiv_id": "1810.04805", "paper_date": "2018-10-11"},
+            {**epoch, "arxiv_id": "1810.04805", "authors": "Jacob Devlin, Ming-Wei Chang"},
+        ]
+    )
+    keys = identify_papers(records).record_paper
+    papers = build_papers(records, keys)
+    assert len(papers) == 1
+    row = papers.iloc[0]
+    assert row["paper_id"] == "devlin2018bert"
+    assert row["sources"] == "epoch-ai-models;pwc_2020"
+    assert row["title"] == "BERT"
+
+
+def _score_rows(rows):
+    frame = _records(rows)
+    frame["source_file"] = "f"
+    frame["score_origin"] = "paper"
+    return frame
+
+
+def test_duplicate_results_within_and_across_sources():
+    frame = pd.DataFrame(
+        {
+            "paper_id": ["p"] * 4,
+            "benchmark": ["imagenet"] * 4,
+            "metric": ["top1_accuracy"] * 4,
+            "_value": [76.1, 76.1, 76.1, 76.1],
+            "_model": ["a", "b", "a", "c"],
+            "source": ["pwc_2020", "pwc_2020", "pwc_2020", "timm-results"],
+        }
+    )
+    assert duplicate_results(frame).tolist() == [False, False, True, True]
+
+
+def _score(record: str, benchmark: str, metric: str, value: float, task: str) -> dict:
+    return {
+        "source": "pwc_2020",
+        "source_record": record,
+        "benchmark": benchmark,
+        "metric": metric,
+        "value": value,
+        "task": task,
+        "model": f"m{record}",
+        "licence": "x",
+    }
+
+
+def test_build_results_computes_error_and_drops_out_of_bounds():
+    records = _score_rows(
+        [
+            _score("1", "imagenet", "top1_accuracy", 76.5, "image_classification"),
+            _score("2", "cifar10_generation", "fid", 3.2, "image_generation"),
+            _score("3", "imagenet", "top1_accuracy", 176.5, "image_classification"),
+        ]
+    )
+    results, dropped = build_results(records, pd.Series(["p1", "p2", "p1"]))
+    by_metric = results.set_index("metric")
+    assert by_metric.loc["top1_accuracy", "error"] == pytest.approx(23.5)
+    assert by_metric.loc["fid", "error"] == pytest.approx(3.2)
+    assert set(results["benchmark_role"]) == {"primary"}
+    assert dropped["reason"].str.contains("outside the bounds").sum() == 1
+
+
+# --------------------------------------------------------------------------- compute matching
+
+
+def test_match_compute_prefers_same_record_then_model_then_paper_best():
+    paper_results = pd.DataFrame(
+        {
+            "result_id": ["r1", "r2"],
+            "benchmark": ["imagenet", "imagenet"],
+            "_model": ["resnet50", "resnet101"],
+        }
+    )
+    by_paper = {"p": paper_results}
+    best = {"p": {"imagenet": "r2", "coco_test_dev": "r9"}}
+    record = pd.Series({"benchmark": "imagenet", "model": "ResNet-50"})
+    assert match_compute(record, "p", "r0", by_paper, best) == [("r0", "same-record")]
+    assert match_compute(record, "p", None, by_paper, best) == [("r1", "model")]
+    unnamed = pd.Series({"benchmark": None, "model": "Something else"})
+    assert match_compute(unnamed, "p", None, by_paper, best) == [
+        ("r9", "paper-best"),
+        ("r2", "paper-best"),
+    ]
+    assert match_compute(unnamed, "q", None, by_paper, best) == [(None, "paper")]
+
+
+# --------------------------------------------------------------------------- leaderboards, metrics
+
+
+def test_pwc_benchmark_slugs():
+    assert pwc_benchmark("Image Classification", "ImageNet") == "imagenet"
+    assert pwc_benchmark("Image Classification", "SVHN") == "svhn"
+    assert pwc_benchmark("Semi-Supervised Image Classification", "ImageNet - 10% labeled data") == (
+        "semi_supervised_image_classification__imagenet_10_labeled_data"
+    )
+    assert pwc_benchmark("Image Generation", "CIFAR-10") == "cifar10_generation"
+
+
+def test_speech_percentage_error_is_wer():
+    assert pwc_metric("speech_recognition", "Switchboard + Hub500", "Percentage error") == "wer"
+    assert pwc_metric("speech_recognition", "TIMIT", "Percentage error") == "per"
+    assert pwc_metric("image_classification", "SVHN", "Percentage error") == "error_rate"
+    assert pwc_metric("image_classification", "ImageNet", "Number of params") is None
+
+
+def test_markdown_tables_keep_sections_and_lines():
+    text = "# A\n\n| x | y |\n|---|:-:|\n| 1 | [t](http://u) |\n\n## B\n| x |\n| --- |\n| 2 |\n"
+    rows = list(markdown_tables(text))
+    assert [(r.section, r.line, r.cells["x"]) for r in rows] == [("A", 5, "1"), ("B", 10, "2")]
+
+
+def test_metric_registry_is_consistent():
+    assert metric_slug("Top 1 Accuracy") == "top1_accuracy"
+    assert metric_slug("Word Error Rate (WER)") == "wer"
+    assert metric_slug("Mean ADD") is None
+    assert error_of("top1_accuracy", 76.0) == pytest.approx(24.0)
+    assert error_of("wer", 2.5) == pytest.approx(2.5)
+    assert error_of("inception_score", 9.0) is None
+    assert not within_bounds("f1", 101.0)
+    for benchmark in PRIMARY_BENCHMARKS.values():
+        assert benchmark.task in TASKS
+        assert METRICS[benchmark.primary_metric].error_kind != "none"
