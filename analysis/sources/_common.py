@@ -95,6 +95,21 @@ def year_from_arxiv(arxiv_id: object) -> float:
     return float(2000 + int(arxiv_id[:2]))
 
 
+_CVF_YEAR = re.compile(r"thecvf\.com/content_?(?:cvpr|iccv|eccv|wacv)_(\d{4})", re.IGNORECASE)
+
+
+def year_from_url(url: object) -> float:
+    """Publication year from a paper URL: arXiv id (YYMM) or a CVF open-access path
+    ("openaccess.thecvf.com/content_cvpr_2017/...") ; NaN otherwise."""
+    if not isinstance(url, str):
+        return np.nan
+    year = year_from_arxiv(normalise_arxiv_id(url))
+    if not np.isnan(year):
+        return year
+    match = _CVF_YEAR.search(url)
+    return float(match.group(1)) if match else np.nan
+
+
 def records_frame(rows: list[dict], source: str, licence: str) -> pd.DataFrame:
     """Build a frame with exactly RECORD_COLUMNS (missing → NaN) from per-record dicts."""
     frame = pd.DataFrame(rows, columns=RECORD_COLUMNS)
@@ -106,8 +121,8 @@ def records_frame(rows: list[dict], source: str, licence: str) -> pd.DataFrame:
     frame[text_columns] = frame[text_columns].astype("object")
     frame["source_record"] = frame["source_record"].astype(str)
     if frame["year"].isna().any():
-        from_arxiv = frame["arxiv_id"].map(year_from_arxiv)
-        frame["year"] = frame["year"].fillna(from_arxiv)
+        frame["year"] = frame["year"].fillna(frame["arxiv_id"].map(year_from_arxiv))
+        frame["year"] = frame["year"].fillna(frame["paper_url"].map(year_from_url))
     return frame
 
 
@@ -195,7 +210,7 @@ def markdown_tables(text: str) -> list[dict]:
         if line.startswith("#"):
             heading = line.lstrip("#").strip()
         is_separator = index + 1 < len(lines) and re.fullmatch(
-            r"\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*", lines[index + 1]
+            r"\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*", lines[index + 1]
         )
         if "|" in line and is_separator:
             table = {"header": _split_pipe(line), "rows": [], "line": index + 1, "heading": heading}

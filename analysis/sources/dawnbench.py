@@ -2,8 +2,8 @@
 
 Source folder ``dawnbench-entries``. ImageNet: hours to the first epoch with top-5 ≥ 93 %;
 SQuAD 1.1: hours to the first epoch with dev F1 ≥ 0.75 (the competition targets). Submitter names
-and e-mail addresses are never read into the records. Scores are submitters' own
-(``score_origin = "paper"``).
+and e-mail addresses are never read into the records (nor code URLs, which can name a person).
+Scores are submitters' own (``score_origin = "paper"``).
 
 Hardware text is parsed by ``parse_hardware``. Decisions (documented assumptions, not data):
 a GCP "Cloud TPU" without version is a Cloud TPU v2 device (4 chips): the listed prices (4.595 and
@@ -99,7 +99,6 @@ def _entry(path: Path, sources_dir: Path, benchmark: str) -> dict | None:
         "chip": chip if chip else np.nan,
         "chip_count": count,
         "training_hours": float(first["hours"]),
-        "source_url": entry.get("codeURL", np.nan),
         "source_location": f"hardware: {entry.get('hardware', '')!s} ({note}); "
         f"framework: {entry.get('framework', '')}",
     }

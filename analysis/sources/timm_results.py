@@ -1,10 +1,10 @@
 """timm ImageNet-1k results: re-evaluated top-1/top-5 with forward-pass GMACs per model.
 
 Source folder ``timm-results`` (see its PROVENANCE.md). Accuracies are timm's own evaluations
-(``score_origin = "library re-evaluation"``; some weights are timm re-trainings, which the files do
-not distinguish). Forward cost: ``infer_gmacs`` of the RTX-4090 benchmark at the evaluation
-resolution (multiply-accumulates, converted to FLOPs ×2). Papers: the README "Models" list, joined
-through the hand-made architecture → README-entry map below.
+(``library re-evaluation``); weights whose pretrained tag names a library training recipe
+(``RETRAINING_TAG``, a heuristic) are ``library re-training``. Forward cost: ``infer_gmacs`` of the
+RTX-4090 benchmark at the evaluation resolution (multiply-accumulates, converted to FLOPs ×2).
+Papers: the README "Models" list, joined through the hand-made architecture → README-entry map.
 """
 
 from __future__ import annotations
@@ -28,6 +28,14 @@ LICENCE = "Apache-2.0"
 RESULTS_FILE = "results-imagenet.csv"
 GMACS_FILE = "benchmark-infer-amp-nchw-pt291-cu128-4090.csv"
 README_FILE = "README.md"
+
+RETRAINING_TAG = re.compile(
+    r"^(ra\d?|ra4_\w+|racm|ram|a1h?|a2h?|a3|b[12]k|c[123]|c2ns|ch|ah|bt|d|d1h?|d2|sw(_\w+)?"
+    r"|sbb\d?(_\w+)?|e\d+_r\d+|pycls|tv2?|gluon|lamb|agc|rmsp)_in1k$"
+)
+"""Pretrained tags naming a library training recipe (timm "ResNet strikes back" a1/a2/a3,
+RandAugment ra*, timm variants b/c/d/ch/ah/bt/sw/sbb/eNNN_rNNN, torchvision tv/tv2, Gluon, pycls):
+weights trained by a library, not released by the paper's authors. A heuristic on timm's tags."""
 
 ARCHITECTURE_PAPERS: list[tuple[str, str]] = [
     (r"^test_", ""),
@@ -206,13 +214,19 @@ def _record(row: pd.Series, index: int, metric: str, value: float, label: str, u
         "benchmark": "imagenet",
         "metric": metric,
         "value": value,
-        "score_origin": "library re-evaluation",
+        "score_origin": score_origin(row["model"]),
         "flops_per_pass": gmacs * 1e9 * MACS_TO_FLOPS,
         "flops_convention": "multiply-adds" if pd.notna(gmacs) else np.nan,
         "flops_per_pass_raw": gmacs * 1e9,
         "parameters": row["param_count"] * 1e6,
         "source_location": f"{GMACS_FILE} infer_gmacs at {row['img_size']} px",
     }
+
+
+def score_origin(model: str) -> str:
+    """'library re-training' when the pretrained tag names a library recipe, else re-evaluation."""
+    tag = model.split(".", 1)[1] if "." in model else ""
+    return "library re-training" if RETRAINING_TAG.match(tag) else "library re-evaluation"
 
 
 def paper_label(model: str) -> str:
