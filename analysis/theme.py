@@ -35,7 +35,7 @@ def theme_config() -> dict[str, Any]:
             "view": {"continuousWidth": 560, "continuousHeight": 340, "stroke": None},
             "range": {"category": list(OKABE_ITO)},
             "axis": {"labelFontSize": 12, "titleFontSize": 13, "grid": True, "gridOpacity": 0.4},
-            "legend": {"labelFontSize": 12, "titleFontSize": 13},
+            "legend": {"labelFontSize": 12, "titleFontSize": 13, "orient": "bottom", "columns": 3},
             "title": {"fontSize": 15, "anchor": "start"},
             "mark": {"color": OKABE_ITO[0]},
         }
