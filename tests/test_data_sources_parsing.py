@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import math
+import shutil
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from analysis.paths import sources_dir
-from analysis.sources import dawnbench, detection_zoos, pycls, timm_model_index, timm_results
+from analysis.sources import (
+    dawnbench,
+    detection_zoos,
+    openai_efficiency,
+    pycls,
+    timm_model_index,
+    timm_results,
+)
 from analysis.sources._common import (
     html_tables,
     markdown_tables,
     normalise_arxiv_id,
+    records_frame,
     strip_markdown_link,
     to_float,
     year_from_url,
@@ -142,3 +152,30 @@ def test_timm_model_index_resources_and_time():
     assert timm_model_index.resources_count("Cloud TPUv3-512") == 256
     assert timm_model_index.training_hours("6 days") == 144
     assert np.isnan(timm_model_index.training_hours("< 24 hours"))
+
+
+def test_records_frame_names_file_record_and_column_of_a_bad_number():
+    rows = [{"source_file": "x/y.csv", "source_record": "row 7", "epochs": "ninety"}]
+    with pytest.raises(ValueError, match=r"x/y.csv, row 7, column epochs: not a number"):
+        records_frame(rows, "x", "MIT")
+
+
+def test_reader_names_file_and_missing_column(tmp_path):
+    folder = tmp_path / timm_results.SOURCE
+    shutil.copytree(sources_dir() / timm_results.SOURCE, folder)
+    results = folder / timm_results.RESULTS_FILE
+    frame = pd.read_csv(results, thousands=",")
+    frame.drop(columns=["top1"]).to_csv(results, index=False)
+    with pytest.raises(ValueError, match=r"results-imagenet.csv: missing column\(s\) top1"):
+        timm_results.read(tmp_path)
+
+
+def test_openai_reader_names_row_of_an_unknown_target(tmp_path):
+    folder = tmp_path / openai_efficiency.SOURCE
+    shutil.copytree(sources_dir() / openai_efficiency.SOURCE, folder)
+    path = folder / openai_efficiency.FILE
+    frame = pd.read_csv(path)
+    frame.loc[3, "Metric"] = "VGG"
+    frame.to_csv(path, index=False)
+    with pytest.raises(ValueError, match=r"row 5, column Metric: unknown 'VGG'"):
+        openai_efficiency.read(tmp_path)

@@ -116,7 +116,15 @@ def records_frame(rows: list[dict], source: str, licence: str) -> pd.DataFrame:
     frame["source"] = source
     frame["licence"] = licence
     for column in NUMERIC_COLUMNS:
-        frame[column] = pd.to_numeric(frame[column], errors="raise").astype("float64")
+        numbers = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+        bad = numbers.isna() & frame[column].notna()
+        if bad.any():
+            first = frame[bad].iloc[0]
+            raise ValueError(
+                f"{first['source_file']}, {first['source_record']}, column {column}: "
+                f"not a number ({first[column]!r})"
+            )
+        frame[column] = numbers
     text_columns = [c for c in RECORD_COLUMNS if c not in NUMERIC_COLUMNS]
     frame[text_columns] = frame[text_columns].astype("object")
     frame["source_record"] = frame["source_record"].astype(str)
@@ -124,6 +132,13 @@ def records_frame(rows: list[dict], source: str, licence: str) -> pd.DataFrame:
         frame["year"] = frame["year"].fillna(frame["arxiv_id"].map(year_from_arxiv))
         frame["year"] = frame["year"].fillna(frame["paper_url"].map(year_from_url))
     return frame
+
+
+def require_columns(frame: pd.DataFrame, columns: list[str] | tuple[str, ...], path: Path) -> None:
+    """Raise ValueError naming the file and the missing columns if any is absent."""
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        raise ValueError(f"{path}: missing column(s) {', '.join(missing)}")
 
 
 def attach_exclusions(frame: pd.DataFrame, excluded: Counter) -> pd.DataFrame:

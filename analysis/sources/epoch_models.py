@@ -17,7 +17,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.hardware import canonical_chip
-from analysis.sources._common import attach_exclusions, normalise_arxiv_id, records_frame
+from analysis.sources._common import (
+    attach_exclusions,
+    normalise_arxiv_id,
+    records_frame,
+    require_columns,
+)
 
 SOURCE = "epoch-ai-models"
 LICENCE = "CC BY 4.0 (Epoch AI, Data on AI Models)"
@@ -35,11 +40,29 @@ TASKS = {
     "Pose estimation": "pose_estimation",
 }
 """Epoch ``Task`` labels → study task slugs (exact label match after splitting on commas)."""
+USED_COLUMNS = (
+    "Model",
+    "Task",
+    "Publication date",
+    "Reference",
+    "Link",
+    "Authors",
+    "Parameters",
+    "Epochs",
+    "Training dataset size (datapoints)",
+    "Training hardware",
+    "Hardware quantity",
+    "Training time (hours)",
+    "Training compute (FLOP)",
+    "Training compute estimation method",
+)
 
 
 def read(sources_dir: Path) -> pd.DataFrame:
     """Epoch systems in the nine task families as tidy records."""
-    frame = pd.read_csv(sources_dir / SOURCE / FILE)
+    path = sources_dir / SOURCE / FILE
+    frame = pd.read_csv(path)
+    require_columns(frame, USED_COLUMNS, path)
     rows: list[dict] = []
     excluded: Counter = Counter()
     for index, system in frame.iterrows():

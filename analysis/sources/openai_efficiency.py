@@ -17,7 +17,12 @@ import numpy as np
 import pandas as pd
 
 from analysis.compute import teraflop_s_days_to_flop
-from analysis.sources._common import attach_exclusions, normalise_arxiv_id, records_frame
+from analysis.sources._common import (
+    attach_exclusions,
+    normalise_arxiv_id,
+    records_frame,
+    require_columns,
+)
 
 SOURCE = "openai-ai-and-efficiency"
 LICENCE = "none stated (cite Hernandez & Brown 2020)"
@@ -29,13 +34,25 @@ TARGETS = {
     "GNMT": ("machine_translation", "wmt2014_en_fr", "bleu", 39.92),
 }
 """Target group → (task, benchmark, metric, target level) as the PROVENANCE/README define them."""
+COLUMNS = (
+    "Metric",
+    "Publication Date",
+    "Publication",
+    "Publication link",
+    "Compute (teraflops-s/days)",
+    "Analysis",
+)
 
 
 def read(sources_dir: Path) -> pd.DataFrame:
     """One record per row: the compute a model needed to reach its group's target level."""
-    frame = pd.read_csv(sources_dir / SOURCE / FILE)
+    path = sources_dir / SOURCE / FILE
+    frame = pd.read_csv(path)
+    require_columns(frame, COLUMNS, path)
     rows = []
     for index, row in frame.iterrows():
+        if row["Metric"] not in TARGETS:
+            raise ValueError(f"{path}, row {index + 2}, column Metric: unknown {row['Metric']!r}")
         task, benchmark, metric, target = TARGETS[row["Metric"]]
         date = datetime.strptime(row["Publication Date"], "%m/%d/%Y").date()
         rows.append(

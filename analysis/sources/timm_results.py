@@ -21,6 +21,7 @@ from analysis.sources._common import (
     attach_exclusions,
     normalise_arxiv_id,
     records_frame,
+    require_columns,
 )
 
 SOURCE = "timm-results"
@@ -177,7 +178,11 @@ def read(sources_dir: Path) -> pd.DataFrame:
     """timm ImageNet results as tidy records (top-1 and top-5 per pretrained model)."""
     folder = sources_dir / SOURCE
     results = pd.read_csv(folder / RESULTS_FILE, thousands=",")
+    require_columns(
+        results, ("model", "img_size", "top1", "top5", "param_count"), folder / RESULTS_FILE
+    )
     gmacs = pd.read_csv(folder / GMACS_FILE)
+    require_columns(gmacs, ("model", "infer_img_size", "infer_gmacs"), folder / GMACS_FILE)
     papers = readme_papers(folder / README_FILE)
     excluded: Counter = Counter()
     results["architecture"] = results["model"].str.split(".").str[0]
