@@ -41,6 +41,7 @@ SOURCE_PRIORITY: tuple[str, ...] = (
     "nlp_progress_2024",
     "nlp_progress_2020",
     "wer_are_we",
+    "manual_results",
 )
 """Leaderboard sources in order of preference when the same result appears twice; the compute
 sources (helper D2) follow in the order ``read_all_records`` returns them."""

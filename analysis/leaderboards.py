@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.benchmarks import METRICS, is_primary, metric_slug, slugify
+from analysis.paths import DATA_DIR
 
 RECORD_COLUMNS: tuple[str, ...] = (
     "source",
@@ -62,6 +63,8 @@ NLP_PROGRESS_FILE = "sota-extractor-leaderboards/nlp-progress.json"
 WER_FILE = "wer-are-we/README.md"
 NLP2024_NER_FILE = "nlp-progress-2024/named_entity_recognition.md"
 NLP2024_MT_FILE = "nlp-progress-2024/machine_translation.md"
+
+MANUAL_RESULTS_FILE = DATA_DIR / "manual" / "results.csv"
 
 LICENCE_CC_BY_SA = "CC BY-SA 4.0"
 LICENCE_MIT = "MIT"
@@ -289,6 +292,20 @@ def pwc_metric(family: str, dataset: str, raw_metric: str) -> str | None:
     return metric_slug(raw_metric)
 
 
+NOT_SCORES = re.compile(
+    r"param|flops|fps|inference time|speed|size \(mb\)|training images|reference images|"
+    r"search time|gpu days|memory|multi-view|using 2d ground-truth",
+    re.IGNORECASE,
+)
+"""Leaderboard columns that describe the model or setting, not its score."""
+
+
+def _unknown_metric_reason(raw_metric: str) -> str:
+    if NOT_SCORES.search(raw_metric):
+        return f"not a score (model size, speed or setting column): {raw_metric}"
+    return f"metric direction unknown: {raw_metric}"
+
+
 def _percent_scale_factor(values: list[float], metric: str) -> float:
     """100 when a percent metric's whole leaderboard column is given as fractions (all <= 1)."""
     if METRICS[metric].unit != "percent" or not values:
@@ -320,7 +337,7 @@ def _taskdb_records(
                 )
                 if metric is None:
                     excluded.append(
-                        _excl(source, source_file, at, f"metric direction unknown: {raw_metric}")
+                        _excl(source, source_file, at, _unknown_metric_reason(raw_metric))
                     )
                     continue
                 value = parse_score(raw_value)
@@ -587,6 +604,89 @@ def read_nlp_progress_2024(sources_dir: Path) -> tuple[pd.DataFrame, pd.DataFram
     return _frame(records, RECORD_COLUMNS), _frame(excluded, EXCLUDED_COLUMNS)
 
 
+MANUAL_RESULTS_COLUMNS: tuple[str, ...] = (
+    "arxiv_id",
+    "paper_title",
+    "paper_url",
+    "paper_date",
+    "authors",
+    "model",
+    "task",
+    "benchmark",
+    "metric",
+    "value",
+    "source_url",
+    "source_location",
+    "note",
+)
+"""Columns of ``data/manual/results.csv``: results read by hand from papers (CONTRIBUTING.md)."""
+
+
+def read_manual_results(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Hand-read results; every row must name a known task, metric, a score in bounds, a paper
+    title and URL, and where in the paper the score is (``source_location``).
+
+    Raises ``ValueError`` naming file, line and column on bad input.
+    """
+    if not path.exists():
+        return _frame([], RECORD_COLUMNS), _frame([], EXCLUDED_COLUMNS)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if list(frame.columns) != list(MANUAL_RESULTS_COLUMNS):
+        raise ValueError(f"{path.name}, line 1: header must be {','.join(MANUAL_RESULTS_COLUMNS)}")
+    records = []
+    for index, row in frame.iterrows():
+        line = index + 2
+        _check_manual_row(path.name, line, row)
+        record = _empty_record()
+        record.update(
+            source="manual_results",
+            source_file=f"data/manual/{path.name}",
+            source_record=f"line {line}",
+            licence="facts read from the cited papers (this project)",
+            paper_title=row["paper_title"],
+            paper_url=row["paper_url"],
+            arxiv_id=normalise_arxiv_id(row["arxiv_id"]) or normalise_arxiv_id(row["paper_url"]),
+            paper_date=row["paper_date"] or None,
+            year=year_from_text(row["paper_date"]),
+            authors=row["authors"] or None,
+            model=row["model"] or None,
+            task=row["task"],
+            benchmark=row["benchmark"],
+            metric=row["metric"],
+            value=float(row["value"]),
+            value_reported=row["value"],
+            score_origin="paper",
+            source_url=row["source_url"],
+            source_location=row["source_location"],
+        )
+        records.append(record)
+    return _frame(records, RECORD_COLUMNS), _frame([], EXCLUDED_COLUMNS)
+
+
+def _check_manual_row(file: str, line: int, row: pd.Series) -> None:
+    from analysis.benchmarks import TASKS, within_bounds
+
+    def fail(column: str, problem: str) -> None:
+        raise ValueError(
+            f"{file}, line {line}, column {column!r}: {problem} (value: {row[column]!r})"
+        )
+
+    for column in ("paper_title", "paper_url", "task", "benchmark", "metric", "source_location"):
+        if not row[column].strip():
+            fail(column, "required")
+    if row["task"] not in TASKS:
+        fail("task", "unknown task")
+    if row["metric"] not in METRICS:
+        fail("metric", "unknown metric (see analysis/benchmarks.py)")
+    if not re.fullmatch(r"[a-z0-9][a-z0-9_]*", row["benchmark"]):
+        fail("benchmark", "not a benchmark slug")
+    value = parse_score(row["value"])
+    if value is None or not within_bounds(row["metric"], value):
+        fail("value", "not a number within the metric's bounds")
+    if row["paper_date"] and not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", row["paper_date"]):
+        fail("paper_date", "not YYYY-MM-DD or YYYY-MM")
+
+
 LEADERBOARD_READERS = (
     read_pwc,
     read_squad_leaderboard,
@@ -597,8 +697,9 @@ LEADERBOARD_READERS = (
 
 
 def read_leaderboards(sources_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """All leaderboard records and exclusions, concatenated in reader order."""
+    """All leaderboard records (and hand-read results) and exclusions, in reader order."""
     parts = [reader(sources_dir) for reader in LEADERBOARD_READERS]
+    parts.append(read_manual_results(MANUAL_RESULTS_FILE))
     records = pd.concat([p[0] for p in parts], ignore_index=True)
     excluded = pd.concat([p[1] for p in parts], ignore_index=True)
     return records, excluded

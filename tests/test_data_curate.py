@@ -29,6 +29,7 @@ from analysis.curate import (
     unique_ids,
 )
 from analysis.leaderboards import (
+    MANUAL_RESULTS_COLUMNS,
     RECORD_COLUMNS,
     date_from_month_year,
     markdown_tables,
@@ -36,6 +37,7 @@ from analysis.leaderboards import (
     parse_score,
     pwc_benchmark,
     pwc_metric,
+    read_manual_results,
 )
 
 # --------------------------------------------------------------------------- arXiv and scores
@@ -344,3 +346,60 @@ def test_metric_registry_is_consistent():
     for benchmark in PRIMARY_BENCHMARKS.values():
         assert benchmark.task in TASKS
         assert METRICS[benchmark.primary_metric].error_kind != "none"
+
+
+# --------------------------------------------------------------------------- hand-read results
+
+_MANUAL_ROW = {
+    "arxiv_id": "1512.03385",
+    "paper_title": "Deep Residual Learning for Image Recognition",
+    "paper_url": "https://arxiv.org/abs/1512.03385",
+    "paper_date": "2015-12-10",
+    "authors": "Kaiming He, Xiangyu Zhang",
+    "model": "ResNet-152",
+    "task": "image_classification",
+    "benchmark": "imagenet",
+    "metric": "top1_accuracy",
+    "value": "78.57",
+    "source_url": "https://arxiv.org/abs/1512.03385",
+    "source_location": "Table 3",
+    "note": "",
+}
+
+
+def _manual_file(tmp_path, **changes):
+    path = tmp_path / "results.csv"
+    pd.DataFrame([{**_MANUAL_ROW, **changes}], columns=list(MANUAL_RESULTS_COLUMNS)).to_csv(
+        path, index=False
+    )
+    return path
+
+
+def test_manual_results_are_read(tmp_path):
+    records, excluded = read_manual_results(_manual_file(tmp_path))
+    assert len(records) == 1 and excluded.empty
+    row = records.iloc[0]
+    assert row["arxiv_id"] == "1512.03385"
+    assert row["value"] == pytest.approx(78.57)
+    assert row["source_record"] == "line 2"
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "problem"),
+    [
+        ("metric", "vibes", "unknown metric"),
+        ("value", "178", "bounds"),
+        ("task", "astrology", "unknown task"),
+        ("source_location", "", "required"),
+        ("paper_date", "Dec 2015", "YYYY-MM-DD"),
+    ],
+)
+def test_bad_manual_results_name_line_and_column(tmp_path, column, value, problem):
+    with pytest.raises(ValueError, match=problem) as info:
+        read_manual_results(_manual_file(tmp_path, **{column: value}))
+    assert f"results.csv, line 2, column {column!r}" in str(info.value)
+
+
+def test_missing_manual_file_is_empty(tmp_path):
+    records, _ = read_manual_results(tmp_path / "absent.csv")
+    assert records.empty
