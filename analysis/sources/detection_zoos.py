@@ -10,8 +10,9 @@ epochs"). mmdetection-2019: s/iter × epochs (1x = 12, 2x = 24, 20e = 20) × ite
 16 images (FPN and RPN models) or 8 (other C4 models) per batch, per its "Common settings". Rows
 without a train time keep hours NaN. ViTDet's "train time (s/im)" column has an unclear unit and is
 not used.
-Keypoint rows give ``pose_estimation`` / ``coco_keypoints`` AP records; RPN rows (no box AP) and
-non-COCO tables (LVIS, Cityscapes, VOC) are excluded and counted.
+``configs/Detectron1-Comparisons/README.md`` (detectron2 in Detectron's settings) is read like the
+detectron2 zoo. Keypoint rows give ``pose_estimation`` / ``coco_keypoints`` AP records; RPN rows
+(no box AP) and non-COCO tables (LVIS, Cityscapes, VOC) are excluded and counted.
 """
 
 from __future__ import annotations
@@ -79,7 +80,15 @@ def read(sources_dir: Path) -> pd.DataFrame:
     folder = sources_dir / SOURCE
     rows: list[dict] = []
     excluded: Counter = Counter()
-    for reader in (_detectron, _maskrcnn_benchmark, _mmdetection, _detectron2, _vitdet, _mvitv2):
+    for reader in (
+        _detectron,
+        _maskrcnn_benchmark,
+        _mmdetection,
+        _detectron2,
+        _detectron1_comparisons,
+        _vitdet,
+        _mvitv2,
+    ):
         reader(folder, rows, excluded)
     return attach_exclusions(records_frame(rows, SOURCE, LICENCE), excluded)
 
@@ -243,6 +252,19 @@ def _detectron2(folder: Path, rows: list, excluded: Counter) -> None:
                 continue
             name = config.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             base = _detectron2_base(path, line, row, name, config)
+            _emit(rows, excluded, base, to_float(row.get("box ap")), to_float(row.get("kp. ap")))
+
+
+def _detectron1_comparisons(folder: Path, rows: list, excluded: Counter) -> None:
+    path = "detectron2/configs/Detectron1-Comparisons/README.md"
+    text = (folder / path).read_text(encoding="utf-8")
+    for table in html_tables(text):
+        for line, cells in table["rows"]:
+            row = _cells(table["header"], cells)
+            snippet = "\n".join(text.splitlines()[line - 1 : line + 1])
+            config = re.search(r'href="([^"]+\.yaml)"', snippet)
+            name = config.group(1).rsplit(".", 1)[0] if config else cells[0]
+            base = _detectron2_base(path, line, row, name, f"Detectron1-Comparisons/{name}")
             _emit(rows, excluded, base, to_float(row.get("box ap")), to_float(row.get("kp. ap")))
 
 
