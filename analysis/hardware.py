@@ -11,9 +11,10 @@ column holds tensor-core/bf16 figures there). Values are per chip (a TPU chip, n
 device of 4 chips or a pod).
 
 Name-mapping decisions (documented, not data): every V100 variant (PCIe/SXM2/SXM3, 16/32 GB) maps to
-Epoch's generic "NVIDIA V100" (15.67 TFLOP/s FP32), every A100 variant to "NVIDIA A100"; a bare
-"Titan X" (no "Pascal"/"Xp") to the 2015 Maxwell "NVIDIA GeForce GTX TITAN X". Strings naming two
-different chips, or a TPU without version, map to None.
+Epoch's generic "NVIDIA V100" (15.67 TFLOP/s FP32), every A100 variant to "NVIDIA A100". "GTX
+TITAN X" is the 2015 Maxwell card; a bare "Titan X" (no "GTX", "Pascal" or "Xp") is ambiguous (the
+2016 Pascal card was also sold as "NVIDIA TITAN X") and maps to None, as do strings naming two
+different chips and TPUs without a version.
 """
 
 from __future__ import annotations
@@ -305,7 +306,7 @@ CHIPS: tuple[Chip, ...] = (
         "NVIDIA GeForce GTX TITAN X",
         "NVIDIA",
         "GPU",
-        r"titan\s*x(?!p)",
+        r"gtx\s*titan\s*x(?!p)",
         "NVIDIA GeForce GTX TITAN X",
         "NVIDIA GeForce GTX TITAN X",
         "GTX TITAN X",
