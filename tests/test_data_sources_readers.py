@@ -107,3 +107,20 @@ def test_exclusions_are_counted(records):
 def test_scores_are_percentages(records):
     scored = records[records["value"].notna()]
     assert scored["value"].between(0, 100).all()
+
+
+def test_resnet50_forward_cost_agrees_across_sources(records):
+    models = {
+        "timm-results": "resnet50.tv_in1k",
+        "mmpretrain-model-index": "resnet50_8xb32_in1k",
+        "pycls-model-zoo": "ResNet-50",
+        "convnet-burden": "resnet-50",
+    }
+    costs = {
+        source: records.loc[
+            records["source"].eq(source) & records["model"].eq(model), "flops_per_pass"
+        ].iloc[0]
+        for source, model in models.items()
+    }
+    for source, cost in costs.items():
+        assert cost == pytest.approx(8.2e9, rel=0.05), source
