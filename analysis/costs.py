@@ -98,6 +98,19 @@ def as_published(log10_flop: np.ndarray | float, assumptions: Assumptions) -> pd
     )
 
 
+def as_published_log10(log10_flop: np.ndarray | float, assumptions: Assumptions) -> pd.DataFrame:
+    """log10 US$ and log10 t CO2e with the study's constants (safe for astronomical compute)."""
+    x = np.atleast_1d(np.asarray(log10_flop, dtype=float))
+    return pd.DataFrame(
+        {
+            "log10_usd": x - np.log10(assumptions.published_flop_per_usd),
+            "log10_t_co2e": x
+            - np.log10(assumptions.published_flop_per_lb_co2e)
+            + np.log10(assumptions.kg_per_lb / 1000.0),
+        }
+    )
+
+
 # --- trend fits -------------------------------------------------------------------------------
 
 
@@ -373,14 +386,27 @@ class CostModel:
         seed = self.assumptions.seed if seed is None else seed
         f = self.factor_draws(len(log10_flop), year, measure, seed)
         log10_chip_flop = log10_flop - np.log10(f["utilisation"].to_numpy())
-        usd = 10.0 ** (log10_chip_flop - f["log10_flop_per_usd"].to_numpy())
-        joules = (
-            10.0 ** (log10_chip_flop - f["log10_flop_per_joule"].to_numpy())
-            * self.assumptions.power_fraction_of_tdp
+        log10_usd = log10_chip_flop - f["log10_flop_per_usd"].to_numpy()
+        log10_kwh = (
+            log10_chip_flop
+            - f["log10_flop_per_joule"].to_numpy()
+            + np.log10(
+                self.assumptions.power_fraction_of_tdp * f["pue"].to_numpy() / JOULES_PER_KWH
+            )
         )
-        kwh = joules / JOULES_PER_KWH * f["pue"].to_numpy()
-        kg = kwh * f["g_co2e_per_kwh"].to_numpy() / 1000.0
-        return f.assign(log10_flop=log10_flop, usd=usd, kwh=kwh, kg_co2e=kg)
+        carbon = f["g_co2e_per_kwh"].to_numpy()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            # a region claiming 0 gCO2e/kWh emits nothing, even for a never-reached target
+            log10_kg = np.where(carbon > 0, log10_kwh + np.log10(carbon / 1000.0), -np.inf)
+        with np.errstate(over="ignore"):  # astronomically large draws overflow to +inf
+            linear = {"usd": 10.0**log10_usd, "kwh": 10.0**log10_kwh, "kg_co2e": 10.0**log10_kg}
+        return f.assign(
+            log10_flop=log10_flop,
+            log10_usd=log10_usd,
+            log10_kwh=log10_kwh,
+            log10_kg_co2e=log10_kg,
+            **linear,
+        )
 
 
 def build_cost_model(assumptions: Assumptions, root: Path | None = None) -> CostModel:
@@ -420,15 +446,14 @@ def projection_row(
     """Median and interval of compute, US$, t CO2e (ours) and the as-published US$ and t CO2e."""
     interval = model.assumptions.interval
     draws = model.cost_draws(log10_compute, year, measure, seed)
-    published = as_published(log10_compute, model.assumptions)
-    with np.errstate(divide="ignore"):  # a region with 0 gCO2e/kWh gives log10(0) = -inf
-        quantities = {
-            "log10_flop": draws["log10_flop"],
-            "log10_usd": np.log10(draws["usd"]),
-            "log10_t_co2e": np.log10(draws["kg_co2e"] / 1000.0),
-            "log10_usd_published": np.log10(published["usd"]),
-            "log10_t_co2e_published": np.log10(published["kg_co2e"] / 1000.0),
-        }
+    published = as_published_log10(log10_compute, model.assumptions)
+    quantities = {
+        "log10_flop": draws["log10_flop"],
+        "log10_usd": draws["log10_usd"],
+        "log10_t_co2e": draws["log10_kg_co2e"] - 3.0,
+        "log10_usd_published": published["log10_usd"],
+        "log10_t_co2e_published": published["log10_t_co2e"],
+    }
     row: dict[str, float] = {}
     for name, values in quantities.items():
         median, lo, hi = summarise_draws(values.to_numpy(), interval)
@@ -511,12 +536,11 @@ def target_grid(
         for error in errors.get(post.series, ()):
             compute = log10_compute_draws(post, float(error), year=year, kind=kind, seed=a.seed)
             draws = model.cost_draws(compute, year, measure, a.seed)
-            with np.errstate(divide="ignore"):
-                quantities = {
-                    "log10_flop": compute,
-                    "log10_usd": np.log10(draws["usd"].to_numpy()),
-                    "log10_t_co2e": np.log10(draws["kg_co2e"].to_numpy() / 1000.0),
-                }
+            quantities = {
+                "log10_flop": compute,
+                "log10_usd": draws["log10_usd"].to_numpy(),
+                "log10_t_co2e": draws["log10_kg_co2e"].to_numpy() - 3.0,
+            }
             for quantity, values in quantities.items():
                 q = np.quantile(values, levels, method="inverted_cdf")
                 records.append(
@@ -621,3 +645,83 @@ def book_inputs(
         fits={key: scaling_fit(table.rows, key) for key in fit_keys},
         n_papers=len(tables.papers),
     )
+
+
+# --- presentation helpers (used by the chapters) ----------------------------------------------
+
+
+def format_interval(median: float, lo: float, hi: float, digits: int = 1) -> str:
+    """'25.8 (24.5–28.1)'; infinite bounds print as ∞ (target never reached in those draws)."""
+
+    def one(value: float) -> str:
+        if np.isposinf(value):
+            return "∞"
+        if np.isneginf(value):
+            return "−∞"
+        return f"{round(value, digits) + 0.0:.{digits}f}"  # + 0.0 turns -0.0 into 0.0
+
+    return f"{one(median)} ({one(lo)}–{one(hi)})"
+
+
+def display_projection_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The projection table as readable strings (log10 values, median and interval)."""
+
+    def interval(name: str) -> pd.Series:
+        return pd.Series(
+            [
+                format_interval(m, lo, hi)
+                for m, lo, hi in zip(
+                    table[f"{name}_median"], table[f"{name}_lo"], table[f"{name}_hi"], strict=True
+                )
+            ],
+            index=table.index,
+        )
+
+    return pd.DataFrame(
+        {
+            "series": table["series"],
+            "target": table["target"],
+            "target error": table["target_error"].round(2),
+            "form": table["form"],
+            "log10 multiplier vs today": interval("log10_multiplier"),
+            "log10 FLOP": interval("log10_flop"),
+            "log10 US$": interval("log10_usd"),
+            "log10 t CO2e": interval("log10_t_co2e"),
+            "log10 US$ (study's constant)": interval("log10_usd_published"),
+            "log10 t CO2e (study's constant)": interval("log10_t_co2e_published"),
+            "wrong-sign draws": table["n_wrong_sign"].astype(str)
+            + " / "
+            + table["n_draws"].astype(str),
+        }
+    )
+
+
+def trend_figure_data(model: CostModel, years: np.ndarray | None = None) -> pd.DataFrame:
+    """Observations and the fitted trends (median, 90% band) of FLOP per US$ and per joule."""
+    years = np.arange(2010, 2031, 0.5) if years is None else years
+    frames = []
+    for panel, trend in (("FLOP per US$", model.price), ("FLOP per joule", model.efficiency)):
+        frames.append(
+            pd.DataFrame(
+                {
+                    "panel": panel,
+                    "part": "observation",
+                    "year": trend.data["year"],
+                    "y": trend.data["y"],
+                }
+            )
+        )
+        bands = np.array([np.quantile(trend.mean_at(y), [0.05, 0.5, 0.95]) for y in years])
+        frames.append(
+            pd.DataFrame(
+                {
+                    "panel": panel,
+                    "part": "trend",
+                    "year": years,
+                    "y": bands[:, 1],
+                    "lo": bands[:, 0],
+                    "hi": bands[:, 2],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)

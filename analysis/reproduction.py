@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.assumptions import Assumptions
-from analysis.costs import CostModel, as_published
+from analysis.costs import CostModel, as_published, as_published_log10
 from analysis.extrapolate import (
     FitLike,
     SeriesPosterior,
@@ -276,12 +276,11 @@ def _cost_and_carbon(inputs: ReproductionInputs) -> Verdict:
     a = inputs.assumptions
     compute = log10_compute_draws(post, 5.0, year=a.year, seed=a.seed)
     draws = inputs.cost_model.cost_draws(compute, a.year, inputs.measure, a.seed)
-    published = as_published(compute, a)
-    with np.errstate(divide="ignore"):
-        usd = _interval(np.log10(draws["usd"].to_numpy()))
-        usd_published = _interval(np.log10(published["usd"].to_numpy()))
-        nyc_month_t = a.comparisons["new_york_city_t_co2_per_year"].value / 12
-        months = _interval(np.log10(draws["kg_co2e"].to_numpy() / 1000 / nyc_month_t))
+    published = as_published_log10(compute, a)
+    usd = _interval(draws["log10_usd"].to_numpy())
+    usd_published = _interval(published["log10_usd"].to_numpy())
+    nyc_month_t = a.comparisons["new_york_city_t_co2_per_year"].value / 12
+    months = _interval(draws["log10_kg_co2e"].to_numpy() - 3.0 - np.log10(nyc_month_t))
     agree_usd = usd[1] <= 11 <= usd[2] or usd_published[1] <= 11 <= usd_published[2]
     agree_co2 = months[1] <= 0 <= months[2]
     agree = "yes" if agree_usd and agree_co2 else ("partly" if agree_usd or agree_co2 else "no")

@@ -99,3 +99,11 @@ def test_trend_interval_coverage_on_simulated_data() -> None:
         lo, hi = np.quantile(fit.draws["slope"], [0.05, 0.95])
         hits += lo <= 0.15 <= hi
     assert 0.84 <= hits / 200 <= 0.96
+
+
+def test_log10_columns_match_linear_ones_and_do_not_overflow(model) -> None:
+    draws = model.cost_draws(np.array([22.0, 23.0, 500.0]), 2020, "network_operations", seed=3)
+    np.testing.assert_allclose(draws["log10_usd"][:2], np.log10(draws["usd"][:2]))
+    np.testing.assert_allclose(draws["log10_kwh"][:2], np.log10(draws["kwh"][:2]))
+    np.testing.assert_allclose(draws["log10_kg_co2e"][:2], np.log10(draws["kg_co2e"][:2]))
+    assert np.isfinite(draws["log10_usd"].iloc[2]) and np.isinf(draws["usd"].iloc[2])

@@ -37,3 +37,12 @@ def test_published_costs_scale_linearly_with_compute(assumptions) -> None:
     table = costs.as_published(np.array([20.0, 21.0, 22.0]), assumptions)
     np.testing.assert_allclose(np.diff(np.log10(table["usd"])), 1.0)
     np.testing.assert_allclose(np.diff(np.log10(table["kg_co2e"])), 1.0)
+
+
+def test_log10_version_agrees_and_survives_huge_compute(assumptions) -> None:
+    x = np.array([18.0, 25.0])
+    linear = costs.as_published(x, assumptions)
+    logged = costs.as_published_log10(np.append(x, 400.0), assumptions)
+    np.testing.assert_allclose(logged["log10_usd"][:2], np.log10(linear["usd"]))
+    np.testing.assert_allclose(logged["log10_t_co2e"][:2], np.log10(linear["kg_co2e"] / 1000))
+    assert np.isfinite(logged["log10_usd"].iloc[2])
