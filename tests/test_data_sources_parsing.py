@@ -179,3 +179,10 @@ def test_openai_reader_names_row_of_an_unknown_target(tmp_path):
     frame.to_csv(path, index=False)
     with pytest.raises(ValueError, match=r"row 5, column Metric: unknown 'VGG'"):
         openai_efficiency.read(tmp_path)
+
+
+def test_timm_training_data_note_from_tag():
+    note = timm_results.training_data_note("convnext_base.fb_in22k_ft_in1k")
+    assert note == "extra data per tag: ImageNet-21k/22k"
+    assert timm_results.training_data_note("resnet50.a1_in1k") == "ImageNet-1k only per tag"
+    assert "JFT" in timm_results.training_data_note("tf_efficientnet_b7.ns_jft_in1k")

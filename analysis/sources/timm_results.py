@@ -224,8 +224,30 @@ def _record(row: pd.Series, index: int, metric: str, value: float, label: str, u
         "flops_convention": "multiply-adds" if pd.notna(gmacs) else np.nan,
         "flops_per_pass_raw": gmacs * 1e9,
         "parameters": row["param_count"] * 1e6,
-        "source_location": f"{GMACS_FILE} infer_gmacs at {row['img_size']} px",
+        "source_location": (
+            f"{GMACS_FILE} infer_gmacs at {row['img_size']} px; {training_data_note(row['model'])}"
+        ),
     }
+
+
+EXTRA_DATA_TAGS: tuple[tuple[str, str], ...] = (
+    (r"in21k|in22k", "ImageNet-21k/22k"),
+    (r"in12k", "ImageNet-12k"),
+    (r"laion|openai|clip|webli|dfn|metaclip|datacomp", "web image-text pairs"),
+    (r"jft", "JFT"),
+    (r"ig1b|_ig_|fb_wsl", "Instagram"),
+    (r"yfcc|yfc", "YFCC100M"),
+    (r"m38m|m30m", "merged 30-38M-image set"),
+)
+"""Pretrained-tag fragments → extra training data. ``model_metadata-in1k.csv`` (2022, old names
+without tags) cannot be joined unambiguously to tagged weights, so the tag is used instead."""
+
+
+def training_data_note(model: str) -> str:
+    """'extra data per tag: …' or 'ImageNet-1k only per tag' for a timm model name."""
+    tag = model.split(".", 1)[1] if "." in model else ""
+    extra = [label for pattern, label in EXTRA_DATA_TAGS if re.search(pattern, tag)]
+    return f"extra data per tag: {', '.join(extra)}" if extra else "ImageNet-1k only per tag"
 
 
 def score_origin(model: str) -> str:
