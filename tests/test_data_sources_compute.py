@@ -109,3 +109,19 @@ def test_derive_measures_splits_training_flops_by_method():
     assert measures["epoch_estimate"].tolist()[0] == 1e20
     assert np.isnan(measures["epoch_estimate"].tolist()[1])
     assert measures["reported_training_flops"].tolist()[1] == 2e20
+
+
+def test_derive_measures_on_the_real_records():
+    from analysis.hardware import build_hardware_table
+    from analysis.paths import sources_dir
+    from analysis.sources import pycls
+
+    records = pycls.read(sources_dir())
+    measures = compute.derive_measures(records, build_hardware_table(sources_dir()))
+    first = records.index[records["model"].eq("RegNetX-200MF")][0]
+    # 8 × V100 (Epoch ML hardware: 15.67 TFLOP/s) × 3.0 h
+    assert measures.loc[first, "hardware_burden"] == pytest.approx(8 * 15.67e12 * 3.0 * 3600)
+    assert measures["hardware_burden"].notna().all()
+    assert measures["network_operations"].notna().all()
+    # the work done cannot exceed the peak-rate upper bound (implied utilisation < 100 %)
+    assert (measures["network_operations"] < measures["hardware_burden"]).all()
