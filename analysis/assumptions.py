@@ -248,3 +248,14 @@ def all_targets(a: Assumptions, series: str, todays_best: float | None) -> list[
     for value in a.targets.get(series, ()):
         pairs.append((f"{value:g}", value))
     return pairs
+
+
+def assumptions_table(a: Assumptions) -> list[tuple[str, str]]:
+    """(name, value) pairs of the scalar assumptions, for display."""
+    skip = {"targets", "study_today", "comparisons", "source_file"}
+    rows = []
+    for name, value in vars(a).items():
+        if name in skip:
+            continue
+        rows.append((name, ", ".join(map(str, value)) if isinstance(value, tuple) else str(value)))
+    return rows

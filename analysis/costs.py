@@ -725,3 +725,45 @@ def trend_figure_data(model: CostModel, years: np.ndarray | None = None) -> pd.D
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def whatif_grid(inputs: BookInputs, series: str, errors: np.ndarray) -> pd.DataFrame:
+    """Quantiles of compute, US$ and t CO2e over ``errors`` for one series, both forms."""
+    posteriors = inputs.posteriors("polynomial", [series]) + inputs.posteriors(
+        "exponential", [series]
+    )
+    a = inputs.assumptions
+    grid = target_grid(
+        posteriors, {series: errors}, inputs.cost_model, year=a.year, measure=inputs.measure
+    )
+    return grid.replace([np.inf, -np.inf], np.nan)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Print the projection table for the assumptions file (``python -m analysis.costs``)."""
+    import argparse
+
+    from analysis.assumptions import load_assumptions
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--config", default=None, help="assumptions YAML (default: config/)")
+    parser.add_argument("--kind", default="mean", choices=["mean", "predictive"])
+    args = parser.parse_args(argv)
+    inputs = book_inputs(load_assumptions(args.config))
+    a = inputs.assumptions
+    posteriors = inputs.posteriors("polynomial") + inputs.posteriors("exponential")
+    table = projection_table(
+        posteriors,
+        inputs.targets(),
+        inputs.today,
+        inputs.cost_model,
+        year=a.year,
+        measure=inputs.measure,
+        kind=args.kind,
+    )
+    with pd.option_context("display.width", 250, "display.max_columns", 20):
+        print(display_projection_table(table).to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()
