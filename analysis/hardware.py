@@ -585,6 +585,6 @@ def _computerprogress_lookup(path: Path) -> dict[str, dict]:
 
 def _number(value: object) -> float:
     try:
-        return float(str(value).replace(",", "")) if pd.notna(value) else np.nan
+        return float(str(value).replace(",", "").replace("$", "")) if pd.notna(value) else np.nan
     except ValueError:
         return np.nan

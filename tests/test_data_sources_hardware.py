@@ -86,3 +86,11 @@ def test_hardware_table_records_where_each_row_came_from(hardware):
     with_values = hardware[hardware["peak_fp32_flops"].notna()]
     assert with_values["source"].notna().all()
     assert with_values["source_record"].notna().all()
+
+
+def test_launch_prices_and_dates_parse(hardware):
+    table = hardware.set_index("chip")
+    assert table.loc["NVIDIA GeForce GTX 1080 Ti", "launch_price_usd"] == 699.0
+    assert table["launch_price_usd"].notna().sum() >= 20
+    dates = hardware["release_date"].dropna()
+    assert dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
