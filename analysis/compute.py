@@ -162,7 +162,7 @@ def _missing_reasons(records: pd.DataFrame, peak: pd.Series, examples: pd.Series
             name
             for name, ok in (
                 ("chip", pd.notna(row["chip"])),
-                ("chip peak FLOP/s", pd.notna(row["chip"]) and pd.notna(peak.loc[index])),
+                ("peak FLOP/s for this chip", pd.isna(row["chip"]) or pd.notna(peak.loc[index])),
                 ("chip_count", pd.notna(row["chip_count"])),
                 ("training_hours", pd.notna(row["training_hours"])),
             )

@@ -90,6 +90,21 @@ def test_derive_measures_known_training_set_only_when_epochs_given():
     assert np.isnan(unmeasured.loc[0, "training_examples_used"])
 
 
+def test_derive_measures_names_a_chip_without_peak():
+    records = _records(chip="Intel Xeon Platinum 8124M", chip_count=2.0, training_hours=1.0)
+    hardware = pd.DataFrame(
+        {
+            "chip": ["Intel Xeon Platinum 8124M"],
+            "kind": ["CPU"],
+            "peak_fp32_flops": [np.nan],
+            "peak_tensor_flops": [np.nan],
+        }
+    )
+    measures = compute.derive_measures(records, hardware)
+    assert np.isnan(measures.loc[0, "hardware_burden"])
+    assert "no peak FLOP/s for this chip" in measures.loc[0, "missing"]
+
+
 def test_derive_measures_never_imputes_missing_chip():
     records = _records(chip_count=8.0, training_hours=24.0)
     measures = compute.derive_measures(records, _hardware())
