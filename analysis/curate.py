@@ -858,7 +858,11 @@ def write_outputs(result: CurationResult, data_dir: Path) -> None:
 
 
 def domain_counts(tables: Tables) -> pd.DataFrame:
-    """Papers and results per task family (a paper counts in every family it has a result in)."""
+    """Papers and results per task family (a paper counts in every family it has a row in).
+
+    ``papers`` counts papers with a result or a compute row in the family; ``papers_with_results``
+    only those with a result (the rest are compute-only papers, mostly from Epoch AI).
+    """
     results = tables.results
     compute_papers = tables.compute[["paper_id", "task"]].dropna()
     papers = pd.concat([results[["paper_id", "task"]], compute_papers]).drop_duplicates()
@@ -866,6 +870,7 @@ def domain_counts(tables: Tables) -> pd.DataFrame:
         pd.DataFrame(
             {
                 "papers": papers.groupby("task")["paper_id"].nunique(),
+                "papers_with_results": results.groupby("task")["paper_id"].nunique(),
                 "results": results.groupby("task").size(),
                 "results_primary": results[results["benchmark_role"] == "primary"]
                 .groupby("task")

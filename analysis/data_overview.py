@@ -37,6 +37,7 @@ def counts_by_task(tables: Tables) -> pd.DataFrame:
         {
             "task": ["all tasks"],
             "papers": [tables.papers["paper_id"].nunique()],
+            "papers_with_results": [tables.results["paper_id"].nunique()],
             "results": [len(tables.results)],
             "results_primary": [int(counts["results_primary"].sum())],
             "primary_with_compute": [int(counts["primary_with_compute"].sum())],

@@ -307,7 +307,7 @@ def fit_table(tables: Tables, measure: str) -> FitTable:
     rows = kept.rename(columns={"log10_flops": "log10_compute"}).assign(measure=measure)[
         [
             "result_id", "paper_id", "task", "benchmark", "metric", "series", "error", "year",
-            "date", "log10_compute", "measure", "is_frontier",
+            "date", "log10_compute", "measure", "is_frontier", "score_origin", "source",
         ]
     ]  # fmt: skip
     excluded = pd.DataFrame(
