@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 JB_FLAGS := --builder html
 STRICT := -W -n --keep-going
 
-.PHONY: help env browser book book-strict chapter test test-fast lint format bench curate serve clean clean-cache clean-all
+.PHONY: help env browser book book-strict chapter test test-fast lint format bench bench-build curate serve clean clean-cache clean-all
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -53,6 +53,9 @@ curate: $(STAMP)  ## rebuild data/ from ../shared/sources (override with COMPLIM
 
 bench: $(STAMP)  ## time every model fit and write reports/benchmark.{json,md}
 	$(BIN)/python -m analysis.bench
+
+bench-build: $(STAMP)  ## time cold, warm and one-chapter book builds into reports/build-times.{json,md}
+	$(BIN)/python -m analysis.buildbench
 
 serve:  ## serve the built book on http://127.0.0.1:8000
 	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
