@@ -94,6 +94,8 @@ def _tiny_tables() -> Tables:
             "benchmark_role": ["primary"] * 5,
             "metric": ["top1_accuracy", "top1_accuracy", "top1_accuracy", "top5_accuracy", "fid"],
             "error": [30.0, 20.0, 15.0, 5.0, 0.0],
+            "score_origin": ["paper"] * 5,
+            "source": ["pwc_2020"] * 5,
         }
     )
     compute = pd.DataFrame(
