@@ -231,7 +231,7 @@ def identify_papers(records: pd.DataFrame) -> PaperIdentity:
     ambiguous and left unmerged. Records with neither title nor URL get no key (excluded).
     """
     arxiv = [_clean(a) for a in records["arxiv_id"].tolist()]
-    titles = [normalise_title(t) for t in records["paper_title"].tolist()]
+    titles = [normalise_title(clean_title(t)) for t in records["paper_title"].tolist()]
     urls = [_clean(u) for u in records["paper_url"].tolist()]
     title_to_arxiv: dict[str, set[str]] = {}
     for a, t in zip(arxiv, titles, strict=True):
@@ -334,6 +334,36 @@ def _first(values: pd.Series) -> object:
     return None
 
 
+TITLE_PRIORITY: tuple[str, ...] = (
+    "pwc_2020",
+    "manual_results",
+    "epoch-ai-models",
+    "compute-facts",
+    "nlp_progress_2024",
+    "wer_are_we",
+)
+"""Sources whose paper titles are preferred, in order; model zoos often give only an
+architecture name ("ConvNeXt") and are used when nothing better exists (longest first)."""
+
+
+def clean_title(title: object) -> str | None:
+    """The title, or None when empty or a URL (the SQuAD leaderboard puts links there)."""
+    title = _clean(title)
+    if not isinstance(title, str) or re.match(r"^\s*(https?://|www\.)", title):
+        return None
+    return re.sub(r"\s+", " ", title).strip()
+
+
+def best_title(group: pd.DataFrame) -> str | None:
+    """Title from the first source of :data:`TITLE_PRIORITY`, else the longest title."""
+    titles = group.assign(title=group["paper_title"].map(clean_title)).dropna(subset=["title"])
+    if titles.empty:
+        return None
+    rank = titles["source"].map(lambda s: TITLE_PRIORITY.index(s) if s in TITLE_PRIORITY else 99)
+    titles = titles.assign(_rank=rank, _length=-titles["title"].str.len())
+    return str(titles.sort_values(["_rank", "_length"], kind="stable")["title"].iloc[0])
+
+
 def build_papers(records: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:
     """One row per paper key (records ordered by source priority)."""
     ranks = _source_rank(records["source"].unique())
@@ -350,7 +380,7 @@ def build_papers(records: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:
         rows.append(
             {
                 "paper_key": key,
-                "title": _first(group["paper_title"]),
+                "title": best_title(group),
                 "authors": _first(group["authors"]),
                 "year": year,
                 "date": date,
