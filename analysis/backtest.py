@@ -186,6 +186,9 @@ def better_form(summary: pd.DataFrame) -> pd.DataFrame:
 def frontier_check(fit: FitLike, later: pd.DataFrame, interval: float = 0.9) -> pd.DataFrame:
     """For later results that set a new best in their series: projected vs actual compute.
 
+    New bests are the rows flagged ``is_frontier`` (the fit table's flag: better than every
+    earlier result of the series) or, without that column, running minima of ``later``.
+
     Uses the fit's mean-line posterior of the compute needed for the error the result reached
     (``kind="mean"``) and says whether the compute actually used lies inside the interval.
     """
@@ -196,7 +199,10 @@ def frontier_check(fit: FitLike, later: pd.DataFrame, interval: float = 0.9) -> 
             continue
         post = SeriesPosterior.from_fit(fit, str(series))
         best = group.sort_values("year")
-        best = best[best["error"] < best["error"].cummin().shift(fill_value=np.inf)]
+        if "is_frontier" in best.columns:  # beat every earlier result, with or without compute
+            best = best[best["is_frontier"].astype(bool)]
+        else:
+            best = best[best["error"] < best["error"].cummin().shift(fill_value=np.inf)]
         for row in best.itertuples():
             draws = log10_compute_draws(post, row.error, year=row.year, kind="predictive")
             lo, median, hi = np.quantile(draws, [tail, 0.5, 1 - tail], method="inverted_cdf")
@@ -213,7 +219,18 @@ def frontier_check(fit: FitLike, later: pd.DataFrame, interval: float = 0.9) -> 
                     "inside": bool(lo <= row.log10_compute <= hi),
                 }
             )
-    return pd.DataFrame.from_records(records)
+    columns = [
+        "series",
+        "result_id",
+        "year",
+        "error",
+        "log10_compute_used",
+        "log10_projected_median",
+        "log10_projected_lo",
+        "log10_projected_hi",
+        "inside",
+    ]
+    return pd.DataFrame.from_records(records, columns=columns)
 
 
 @dataclass(frozen=True)
@@ -252,3 +269,22 @@ def conjugate_fit(
         trend = fit_linear_trend(str(series), data, pd.DataFrame(), n_draws, seed)
         draws[str(series)] = trend.draws.assign(intercept=trend.mean_at(x0))
     return ConjugateFit(form, x0, float(rows["year"].mean()), draws)
+
+
+def hierarchical_fit(rows: pd.DataFrame, form: Form) -> FitLike:
+    """The book's scaling model (analysis.models.fit_scaling, cached) refitted on ``rows``."""
+    from analysis.models import fit_scaling
+
+    return fit_scaling(rows, form, tag="backtest")
+
+
+def coverage_long(summary: pd.DataFrame) -> pd.DataFrame:
+    """Coverage in long form (one row per cutoff, form and interval) with the nominal level."""
+    frames = []
+    for level in (50, 90):
+        frames.append(
+            summary[["period", "form", "n"]].assign(
+                interval=f"{level}%", coverage=summary[f"coverage_{level}"], nominal=level / 100
+            )
+        )
+    return pd.concat(frames, ignore_index=True)

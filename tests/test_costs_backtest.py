@@ -72,10 +72,20 @@ def test_too_few_training_rows_are_counted_not_dropped() -> None:
 def test_frontier_check_only_new_bests() -> None:
     rows, _ = simulate_fit_rows(seed=4, rows_per_series=40)
     fit = bt.conjugate_fit(rows[rows["year"] < 2017], "polynomial")
-    later = rows[rows["year"] >= 2017]
+    later = rows[rows["year"] >= 2017].drop(columns="is_frontier")
     table = bt.frontier_check(fit, later)
     for _series, group in table.groupby("series"):
         ordered = group.sort_values("year")["error"].to_numpy()
         assert np.all(np.diff(ordered) < 0)
     assert set(table.columns) >= {"log10_compute_used", "log10_projected_median", "inside"}
     assert isinstance(table, pd.DataFrame)
+
+
+def test_frontier_check_uses_the_fit_table_flag() -> None:
+    rows, _ = simulate_fit_rows(seed=4, rows_per_series=40)
+    fit = bt.conjugate_fit(rows[rows["year"] < 2017], "polynomial")
+    later = rows[rows["year"] >= 2017].copy()
+    assert bt.frontier_check(fit, later).empty  # simulated rows are never flagged
+    later.loc[later.index[:2], "is_frontier"] = True
+    table = bt.frontier_check(fit, later)
+    assert set(table["result_id"]) == set(later["result_id"].iloc[:2])
