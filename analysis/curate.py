@@ -271,10 +271,37 @@ def identify_papers(records: pd.DataFrame) -> PaperIdentity:
                     "source_record": "",
                 }
             )
+    ambiguous_rows += _arxiv_title_conflicts(arxiv, titles)
     ambiguous = pd.DataFrame(
         ambiguous_rows, columns=["kind", "normalised_title", "arxiv_ids", "source", "source_record"]
     )
     return PaperIdentity(keys, ambiguous, records.index[keys.isna()])
+
+
+def titles_conflict(titles: list[str], prefix: int = 20) -> bool:
+    """Whether normalised titles disagree beyond one being a prefix-variant of another."""
+    first = titles[0]
+    return any(
+        not (t.startswith(first[:prefix]) or first.startswith(t[:prefix])) for t in titles[1:]
+    )
+
+
+def _arxiv_title_conflicts(arxiv: list, titles: list) -> list[dict[str, object]]:
+    by_id: dict[str, set[str]] = {}
+    for a, t in zip(arxiv, titles, strict=True):
+        if a and t:
+            by_id.setdefault(a, set()).add(t)
+    return [
+        {
+            "kind": "same arXiv id, different titles (merged by arXiv id; check)",
+            "normalised_title": " | ".join(sorted(ts)),
+            "arxiv_ids": a,
+            "source": "",
+            "source_record": "",
+        }
+        for a, ts in sorted(by_id.items())
+        if len(ts) > 1 and titles_conflict(sorted(ts))
+    ]
 
 
 def _source_rank(sources: Iterable[str]) -> dict[str, int]:

@@ -18,8 +18,10 @@ from analysis.benchmarks import (
 from analysis.curate import (
     assign_paper_ids,
     base_paper_key,
+    best_title,
     build_papers,
     build_results,
+    clean_title,
     duplicate_results,
     first_author_surname,
     identify_papers,
@@ -196,6 +198,41 @@ def test_ambiguous_titles_are_listed_not_merged():
     assert keys[2] == "title:layernormalization"
     assert len(identity.ambiguous) == 2
     assert set(identity.ambiguous["arxiv_ids"]) == {"1603.01354;1607.06450"}
+
+
+def test_arxiv_merges_with_conflicting_titles_are_listed():
+    long_title = "Densely Connected Convolutional Networks"
+    records = _records(
+        [
+            {
+                "source": "a",
+                "source_record": "1",
+                "paper_title": long_title,
+                "arxiv_id": "1608.06993",
+            },
+            {
+                "source": "b",
+                "source_record": "2",
+                "paper_title": "DenseNet",
+                "arxiv_id": "1608.06993",
+            },
+        ]
+    )
+    identity = identify_papers(records)
+    assert identity.record_paper.nunique() == 1
+    assert identity.ambiguous["kind"].str.startswith("same arXiv id").sum() == 1
+
+
+def test_titles_that_are_urls_are_dropped():
+    assert clean_title("http://allennlp.org/") is None
+    assert clean_title("  Attention   Is All You Need ") == "Attention Is All You Need"
+    group = pd.DataFrame(
+        {
+            "source": ["timm-results", "epoch-ai-models"],
+            "paper_title": ["ConvNeXt", "A ConvNet for the 2020s"],
+        }
+    )
+    assert best_title(group) == "A ConvNet for the 2020s"
 
 
 def test_records_without_any_paper_identity_are_excluded():
