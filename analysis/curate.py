@@ -1143,7 +1143,18 @@ Do not edit the CSVs by hand: see `CONTRIBUTING.md`, "Adding a paper".
 * `hardware.csv`: accelerators with peak throughput, for hardware burden.
 * `datapackage.json`: Frictionless descriptor (types, keys, licences, sources).
 * `LICENSE-DATA.md`: licences and attributions. `literature.bib`: hand-written literature.
-* `manual/compute_facts.csv`: compute facts read by hand from papers (with location).
+* `manual/compute_facts.csv`: compute facts read by hand from papers (with location);
+  `manual/results.csv`: results read by hand from papers (see `CONTRIBUTING.md`).
+
+Papers are identified across sources by arXiv id (version stripped), else by normalised title
+(case, accents, punctuation and spaces ignored); titles shared by different arXiv ids are listed
+in `reports/dedup_ambiguous.csv`, never merged. The same score (paper, benchmark, metric, value
+to two decimals) from two sources is kept once, from the higher-priority source.
+
+Validation (`analysis/schema.py`) checks types, unique ids, scores within their metric's bounds,
+errors consistent with the metric, dates that exist and lie in 1950-01-01 to 2026-12-31 (Epoch AI
+lists classic systems from 1960), positive compute values, chips present in `hardware.csv`, and
+that every result and compute row points to an existing paper (and result).
 
 Error (what the models fit) is defined per metric in `analysis/benchmarks.py`: `100 - value` for
 percent scores where higher is better, the value itself for WER, error rates and FID; none for
