@@ -68,7 +68,14 @@ class Tables:
 
 @dataclass(frozen=True)
 class FitTable:
-    """Rows entering a fit for one measure, and the primary results left out (with reasons)."""
+    """Rows entering a fit for one measure, and the primary results left out (with reasons).
+
+    ``rows``: result_id, paper_id, task, benchmark, metric, series ("benchmark/metric"), error
+    (> 0), year (decimal, from the paper date; mid-month for month-only dates), date,
+    log10_compute (log10 FLOP of the measure; median over the best-matched compute rows),
+    measure, is_frontier (beat every earlier result of the series; see :func:`frontier_flags`),
+    score_origin, source. ``excluded``: result_id, series, reason.
+    """
 
     measure: str
     rows: pd.DataFrame
@@ -272,10 +279,21 @@ def primary_results(tables: Tables) -> pd.DataFrame:
     return out
 
 
+FRONTIER_ORIGINS: tuple[str, ...] = ("paper", "library re-evaluation")
+"""Score origins that can set the frontier: a library re-training (a later recipe applied to an
+old architecture) says nothing about what was reached when the paper appeared."""
+
+
 def frontier_flags(frame: pd.DataFrame) -> pd.Series:
-    """Whether each result beat every strictly earlier result of its series (lower error)."""
+    """Whether each result beat every strictly earlier result of its series (lower error).
+
+    Only results whose ``score_origin`` is in :data:`FRONTIER_ORIGINS` (when the column is
+    present) compete; the others are never on the frontier.
+    """
     flags = pd.Series(False, index=frame.index)
     dated = frame[frame["year"].notna() & frame["error"].notna()]
+    if "score_origin" in dated:
+        dated = dated[dated["score_origin"].isin(FRONTIER_ORIGINS)]
     for _, group in dated.groupby("series"):
         group = group.sort_values("year")
         best_before = np.inf

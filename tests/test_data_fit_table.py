@@ -79,6 +79,8 @@ def test_frontier_flags():
         }
     )
     assert frontier_flags(frame).tolist() == [True, True, False, False, False, True]
+    retrained = frame.assign(score_origin=["paper", "library re-training", *["paper"] * 4])
+    assert frontier_flags(retrained).tolist() == [True, False, False, True, False, True]
 
 
 def _tiny_tables() -> Tables:
