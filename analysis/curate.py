@@ -449,6 +449,15 @@ RESULT_COLUMNS = [
 ]
 
 
+def plausible_score(metric: str, value: float) -> bool:
+    """Within the metric's bounds, and above 1 % for a percent score where higher is better
+    (such rows are fractions or typos in the source, e.g. an ImageNet top-1 of "0.95")."""
+    spec = METRICS[metric]
+    if not within_bounds(metric, value):
+        return False
+    return not (spec.unit == "percent" and spec.higher_is_better and value <= 1.0)
+
+
 def duplicate_results(frame: pd.DataFrame) -> pd.Series:
     """Which score rows repeat a result already kept (frame sorted by source priority).
 
@@ -474,7 +483,10 @@ def build_results(records: pd.DataFrame, paper_of: pd.Series) -> tuple[pd.DataFr
     frame = records[has_score].assign(paper_id=paper_of[has_score.index[has_score]])
     frame = frame[frame["paper_id"].notna()]
     in_bounds = pd.Series(
-        [within_bounds(m, float(v)) for m, v in zip(frame["metric"], frame["value"], strict=True)],
+        [
+            plausible_score(m, float(v))
+            for m, v in zip(frame["metric"], frame["value"], strict=True)
+        ],
         index=frame.index,
         dtype=bool,
     )
@@ -523,7 +535,7 @@ def build_results(records: pd.DataFrame, paper_of: pd.Series) -> tuple[pd.DataFr
                     "source_file": out_of_bounds["source_file"].to_numpy(),
                     "source_record": out_of_bounds["source_record"].to_numpy(),
                     "reason": [
-                        f"value {v} outside the bounds of metric {m}"
+                        f"value {v} outside the bounds of metric {m} or implausible (<= 1 %)"
                         for v, m in zip(
                             out_of_bounds["value"], out_of_bounds["metric"], strict=True
                         )

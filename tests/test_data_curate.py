@@ -314,14 +314,16 @@ def test_build_results_computes_error_and_drops_out_of_bounds():
             _score("1", "imagenet", "top1_accuracy", 76.5, "image_classification"),
             _score("2", "cifar10_generation", "fid", 3.2, "image_generation"),
             _score("3", "imagenet", "top1_accuracy", 176.5, "image_classification"),
+            _score("4", "imagenet", "top1_accuracy", 0.95, "image_classification"),
         ]
     )
-    results, dropped = build_results(records, pd.Series(["p1", "p2", "p1"]))
+    results, dropped = build_results(records, pd.Series(["p1", "p2", "p1", "p1"]))
     by_metric = results.set_index("metric")
     assert by_metric.loc["top1_accuracy", "error"] == pytest.approx(23.5)
     assert by_metric.loc["fid", "error"] == pytest.approx(3.2)
     assert set(results["benchmark_role"]) == {"primary"}
-    assert dropped["reason"].str.contains("outside the bounds").sum() == 1
+    assert dropped["reason"].str.contains("outside the bounds").sum() == 2
+    assert len(results) == 2
 
 
 # --------------------------------------------------------------------------- compute matching
