@@ -615,7 +615,8 @@ def match_compute(
 
     ``same-record`` (the record is itself a result), ``model`` (same paper, benchmark, model
     name), ``paper-best`` (the paper's best result per primary benchmark, restricted to the
-    record's benchmark when it names one) or ``paper`` (no result: paper-level fact).
+    record's benchmark when it names one, else to its task's benchmarks when it names a task)
+    or ``paper`` (no result: paper-level fact).
     """
     if own_result:
         return [(own_result, "same-record")]
@@ -632,6 +633,9 @@ def match_compute(
     bests = best.get(paper_id, {})
     if benchmark:
         return [(bests[benchmark], "paper-best")] if benchmark in bests else [(None, "paper")]
+    task = _clean(record.get("task"))
+    if task:
+        bests = {b: r for b, r in bests.items() if PRIMARY_BENCHMARKS[b].task == task}
     if bests:
         return [(rid, "paper-best") for _, rid in sorted(bests.items())]
     return [(None, "paper")]

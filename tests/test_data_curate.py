@@ -348,6 +348,8 @@ def test_match_compute_prefers_same_record_then_model_then_paper_best():
         ("r2", "paper-best"),
     ]
     assert match_compute(unnamed, "q", None, by_paper, best) == [(None, "paper")]
+    detection = pd.Series({"benchmark": None, "model": "x", "task": "object_detection"})
+    assert match_compute(detection, "p", None, by_paper, best) == [("r9", "paper-best")]
 
 
 # --------------------------------------------------------------------------- leaderboards, metrics
