@@ -374,7 +374,8 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "result_id": "Result the fact is attached to (empty: paper-level fact without a result).",
         "match": (
             "How it was attached: same-record, model (same paper, benchmark, model name), "
-            "paper-best (the paper's best result on a primary benchmark), paper (no result)."
+            "paper-best (the paper's best result on each primary benchmark of the record's task, "
+            "or on the benchmark it names), paper (no result: a paper-level fact)."
         ),
         "task": "Task family of the compute record (when the source gives one).",
         "model": "Model name in the compute source.",
