@@ -66,46 +66,58 @@ class SamplerSettings:
 DEFAULT_SETTINGS = SamplerSettings()
 MIN_ROWS_CENTRED = 12
 """Series with at least this many rows are sampled centred, others non-centred."""
+MIN_ROWS_CENTRED_TASK = 100
+"""Tasks with at least this many rows are sampled centred, others non-centred."""
 
 # ---------------------------------------------------------------------------------------------
 # Model code: the source of everything from here to the end-marker is part of the cache key.
+
+
+def _mixed_normal(name: str, parent: Any, sd: Any, centred: Any, dims: str) -> Any:
+    """Normal(parent, sd) per slot, centred where ``centred`` is 1 and non-centred where 0.
+
+    Both are the same prior; the centred form suits groups whose data pin them down, the
+    non-centred form groups with little or no data (including padding slots).
+    """
+    import pymc as pm
+
+    raw = pm.Normal(
+        f"{name}_raw", mu=centred * parent, sigma=centred * sd + (1 - centred), dims=dims
+    )
+    return pm.Deterministic(name, centred * raw + (1 - centred) * (parent + sd * raw), dims=dims)
+
+
+def _sd_prior(name: str, mean: Any) -> Any:
+    """Gamma(2, 2/mean): zero-avoiding sd prior for few groups (Chung et al. 2013)."""
+    import pymc as pm
+
+    return pm.Gamma(name, alpha=2.0, beta=2.0 / mean)
 
 
 def _pooled(
     name: str,
     field_mean: Any,
     field_sd: Any,
-    task_sd_scale: Any,
-    series_sd_scale: Any,
+    sd_mean: Any,
     task_of_series: Any,
-    centred: Any,
+    has_siblings: Any,
+    centred_series: Any,
+    centred_task: Any,
 ) -> Any:
-    """Field -> task -> series partial pooling; returns the series-level values.
-
-    Tasks are non-centred (few series inform each). A series is centred where ``centred`` is 1
-    (enough rows to pin it down: the centred form has the better geometry) and non-centred where
-    it is 0 (few or no rows, e.g. padding slots); both are the same prior.
-    """
+    """Field -> task -> series partial pooling; returns the series-level values."""
     import pymc as pm
 
     field_value = pm.Normal(f"{name}_field", mu=field_mean, sigma=field_sd)
-    # Gamma(2, 2/m): mean m, zero-avoiding, so few groups do not push the sampler into the
-    # funnel at sd -> 0 (Chung et al. 2013), while still allowing sds well below m.
-    task_sd = pm.Gamma(f"{name}_task_sd", alpha=2.0, beta=2.0 / task_sd_scale)
-    series_sd = pm.Gamma(f"{name}_series_sd", alpha=2.0, beta=2.0 / series_sd_scale)
-    task_z = pm.Normal(f"{name}_task_z", 0.0, 1.0, dims="task_slot")
-    task_value = pm.Deterministic(f"{name}_task", field_value + task_sd * task_z, dims="task_slot")
-    parent = task_value[task_of_series]
-    raw = pm.Normal(
-        f"{name}_series_raw",
-        mu=centred * parent,
-        sigma=centred * series_sd + (1 - centred),
-        dims="series_slot",
-    )
-    return pm.Deterministic(
+    task_sd = _sd_prior(f"{name}_task_sd", sd_mean)
+    series_sd = _sd_prior(f"{name}_series_sd", sd_mean)
+    task_value = _mixed_normal(f"{name}_task", field_value, task_sd, centred_task, "task_slot")
+    # The only series of a task *is* the task (no within-task spread to learn): sd 0 there.
+    return _mixed_normal(
         f"{name}_series",
-        centred * raw + (1 - centred) * (parent + series_sd * raw),
-        dims="series_slot",
+        task_value[task_of_series],
+        series_sd * has_siblings,
+        centred_series,
+        "series_slot",
     )
 
 
@@ -121,17 +133,30 @@ def build_model(n_series: int, n_tasks: int, trend: bool, likelihood: Likelihood
         series_index = pm.Data("series_index", np.zeros(2, dtype="int64"))
         task_of_series = pm.Data("task_of_series", np.zeros(n_series, dtype="int64"))
         centred = pm.Data("centred", np.zeros(n_series))
+        has_siblings = pm.Data("has_siblings", np.zeros(n_series))
+        centred_task = pm.Data("centred_task", np.zeros(n_tasks))
         center = pm.Data("prior_center", 1.0)
         scale = pm.Data("prior_scale", 1.0)
 
-        intercept = _pooled(
-            "intercept_local", center, 2 * scale, scale / 2, scale / 2, task_of_series, centred
+        # Intercepts (at each series' own mean compute) differ by benchmark and metric, which
+        # are not exchangeable: each series gets its own weakly informative prior, unpooled.
+        intercept = pm.Normal(
+            "intercept_local_series", mu=center, sigma=2 * scale, dims="series_slot"
         )
-        slope = _pooled("slope", 0.0, scale, scale / 4, scale / 4, task_of_series, centred)
+        slope = _pooled(
+            "slope", 0.0, scale, scale / 4, task_of_series, has_siblings, centred, centred_task
+        )
         mu = intercept[series_index] + slope[series_index] * x_local
         if trend:
             yearly = _pooled(
-                "trend", 0.0, scale / 4, scale / 16, scale / 16, task_of_series, centred
+                "trend",
+                0.0,
+                scale / 4,
+                scale / 16,
+                task_of_series,
+                has_siblings,
+                centred,
+                centred_task,
             )
             mu = mu + yearly[series_index] * year_local
         sigma = pm.HalfNormal("sigma", sigma=scale, dims="series_slot")
@@ -180,7 +205,15 @@ def _global_intercept(posterior: xr.Dataset, design: Design) -> np.ndarray:
 # End of model code.
 # ---------------------------------------------------------------------------------------------
 
-MODEL_CODE = (_pooled, build_model, _pointwise_loglik, _local_mean, _global_intercept)
+MODEL_CODE = (
+    _mixed_normal,
+    _sd_prior,
+    _pooled,
+    build_model,
+    _pointwise_loglik,
+    _local_mean,
+    _global_intercept,
+)
 
 
 def model_source() -> str:
@@ -277,16 +310,28 @@ def _slots(n: int, step: int = 4) -> int:
     return max(step, math.ceil(n / step) * step)
 
 
-def _data_updates(design: Design, n_series_slots: int) -> dict[str, np.ndarray]:
+def _data_updates(design: Design, n_series_slots: int, n_task_slots: int) -> dict[str, np.ndarray]:
     """Values for every ``pm.Data`` of :func:`build_model`."""
     task_of_series = np.zeros(n_series_slots, dtype="int64")
     task_of_series[: len(design.series)] = design.task_of_series
     prior = PRIOR_SCALES[design.form]
     centred = np.zeros(n_series_slots)
     rows_per_series = np.bincount(design.series_index, minlength=len(design.series))
-    centred[: len(design.series)] = rows_per_series >= MIN_ROWS_CENTRED
+    series_per_task = np.bincount(design.task_of_series, minlength=len(design.tasks))
+    has_siblings = np.zeros(n_series_slots)
+    has_siblings[: len(design.series)] = series_per_task[design.task_of_series] > 1
+    centred[: len(design.series)] = (rows_per_series >= MIN_ROWS_CENTRED) & (
+        has_siblings[: len(design.series)] > 0
+    )
+    centred_task = np.zeros(n_task_slots)
+    rows_per_task = np.bincount(
+        design.task_of_series[design.series_index], minlength=len(design.tasks)
+    )
+    centred_task[: len(design.tasks)] = rows_per_task >= MIN_ROWS_CENTRED_TASK
     return {
         "centred": centred,
+        "centred_task": centred_task,
+        "has_siblings": has_siblings,
         "y": design.y,
         "x_local": design.x_local,
         "year_local": design.year_local,
@@ -326,7 +371,7 @@ def _sample(
     n_task_slots = _slots(len(design.tasks), 2)
     start = time.perf_counter()
     compiled = compiled_model(n_series_slots, n_task_slots, trend, likelihood)
-    updates = _data_updates(design, n_series_slots)
+    updates = _data_updates(design, n_series_slots, n_task_slots)
     compiled = compiled.with_data(**{k: v for k, v in updates.items() if k in compiled.shared_data})
     timings["compile_s"] = time.perf_counter() - start
     start = time.perf_counter()
@@ -398,16 +443,10 @@ def _tidy(
 
 def reported_parameters(trend: bool, likelihood: Likelihood) -> list[str]:
     """Posterior variables the book reports, hence gated."""
-    names = ["intercept_local", "slope"] + (["trend"] if trend else [])
-    out = []
-    for name in names:
-        out += [
-            f"{name}_field",
-            f"{name}_task_sd",
-            f"{name}_series_sd",
-            f"{name}_task",
-            f"{name}_series",
-        ]
+    out = ["intercept_local_series"]
+    for name in ["slope"] + (["trend"] if trend else []):
+        out += [f"{name}_field", f"{name}_task_sd", f"{name}_series_sd", f"{name}_task"]
+        out.append(f"{name}_series")
     out += ["intercept_series", "sigma"]
     if likelihood == "student":
         out.append("nu")
