@@ -27,6 +27,7 @@ from analysis.schema import (
     DataValidationError,
     check_dates,
     check_references,
+    check_roles,
     check_scores,
     line_of,
     validate_frame,
@@ -202,6 +203,7 @@ def load_tables(data_dir: Path = DATA_DIR) -> Tables:
     )
     check_dates(tables.papers)
     check_scores(tables.results)
+    check_roles(tables.results)
     check_references(tables.papers, tables.results, tables.compute, tables.hardware)
     return tables
 

@@ -227,6 +227,25 @@ def check_scores(results: pd.DataFrame) -> None:
             ).error()
 
 
+def check_roles(results: pd.DataFrame) -> None:
+    """``benchmark_role`` says whether the benchmark is primary; a primary benchmark's task fits."""
+    from analysis.benchmarks import PRIMARY_BENCHMARKS
+
+    for index, benchmark, role, task in zip(
+        results.index, results["benchmark"], results["benchmark_role"], results["task"], strict=True
+    ):
+        spec = PRIMARY_BENCHMARKS.get(benchmark)
+        expected = "primary" if spec else "secondary"
+        if role != expected:
+            raise RowProblem(
+                "results.csv", index, "benchmark_role", role, f"benchmark {benchmark} is {expected}"
+            ).error()
+        if spec and task != spec.task:
+            raise RowProblem(
+                "results.csv", index, "task", task, f"benchmark {benchmark} belongs to {spec.task}"
+            ).error()
+
+
 def check_dates(papers: pd.DataFrame) -> None:
     """Dates are real calendar dates in [DATE_MIN, DATE_MAX] and agree with ``year``."""
     for index, date, year in zip(papers.index, papers["date"], papers["year"], strict=True):

@@ -196,6 +196,19 @@ def test_unknown_task(data):
     _expect(data, "results.csv", line, "task", "astrology")
 
 
+def test_primary_benchmark_in_wrong_task(data):
+    index = _row_where(data, "results.csv", "benchmark", lambda b: b == "imagenet")
+    line = _set(data, "results.csv", index, "task", "speech_recognition")
+    message = _expect(data, "results.csv", line, "task", "speech_recognition")
+    assert "belongs to image_classification" in message
+
+
+def test_wrong_benchmark_role(data):
+    index = _row_where(data, "results.csv", "benchmark_role", lambda r: r == "secondary")
+    line = _set(data, "results.csv", index, "benchmark_role", "primary")
+    _expect(data, "results.csv", line, "benchmark_role", "primary")
+
+
 def test_bad_bool(data):
     line = _set(data, "results.csv", 0, "higher_is_better", "maybe")
     _expect(data, "results.csv", line, "higher_is_better", "maybe")
