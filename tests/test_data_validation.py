@@ -324,3 +324,10 @@ def test_hardware_non_positive_peak(data):
     index = next(i for i, r in enumerate(rows) if r["peak_fp32_flops"])
     line = _set(data, "hardware.csv", index, "peak_fp32_flops", "0")
     _expect(data, "hardware.csv", line, "peak_fp32_flops", "0")
+
+
+def test_no_email_addresses_in_published_tables():
+    pattern = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+    for name in (*TABLES, "README.md", "datapackage.json"):
+        text = (DATA_DIR / name).read_text(encoding="utf-8")
+        assert not pattern.search(text), f"{name} contains an e-mail address"
