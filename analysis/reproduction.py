@@ -412,3 +412,42 @@ def reproduction_table(inputs: ReproductionInputs) -> pd.DataFrame:
             }
         )
     return pd.DataFrame.from_records(records)
+
+
+def loo_from_fits(fits: dict[str, FitLike]) -> pd.DataFrame | None:
+    """PSIS-LOO of the polynomial and exponential fits (both on the log10(error) scale, as the
+    model helper stores the exponential log-likelihood with its Jacobian): elpd, se, se_diff."""
+    import warnings
+
+    import arviz as az
+
+    chosen = {f: fits[f] for f in ("polynomial", "exponential") if f in fits}
+    if len(chosen) < 2 or not all(hasattr(f, "idata") for f in chosen.values()):
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # Pareto-k warnings are reported by the model chapters
+        compared = az.compare({form: fit.idata for form, fit in chosen.items()})
+    return pd.DataFrame(
+        {
+            "elpd": compared["elpd_loo"],
+            "se": compared["se"],
+            "se_diff": compared["dse"].where(compared["dse"] > 0, compared["dse"].max()),
+        }
+    )
+
+
+def reproduction_inputs() -> ReproductionInputs:
+    """Inputs for the book's reproduction chapter: the book's fits, data and cost model."""
+    from analysis.costs import book_inputs
+
+    inputs = book_inputs(fit_keys=("polynomial", "exponential", "polynomial_trend"))
+    today = inputs.today
+    return ReproductionInputs(
+        rows=inputs.rows,
+        fits=inputs.fits,
+        cost_model=inputs.cost_model,
+        today=today,
+        measure=inputs.measure,
+        n_papers=inputs.n_papers,
+        loo=loo_from_fits(inputs.fits),
+    )

@@ -136,3 +136,65 @@ def published_headline(post: SeriesPosterior, target_error: float, a: Assumption
     """The study's constants applied to the median compute of the mean line (a plug-in)."""
     compute = log10_compute_draws(post, target_error, year=a.year, kind="mean", seed=a.seed)
     return as_published(np.median(compute), a).iloc[0]
+
+
+OTHER_MEASURES: tuple[str, ...] = ("network_operations", "epoch_estimate")
+
+
+def book_variants(inputs: object, series: str) -> tuple[list[Variant], list[str]]:
+    """Model variants of the book's headline (refitting where needed) and notes on skipped ones.
+
+    ``inputs`` is a :class:`analysis.costs.BookInputs`; the fits it lacks are fitted (cached)
+    here: Student-t likelihood, time trend, frontier rows only and the other compute measures.
+    """
+    from analysis.costs import scaling_fit
+    from analysis.dataset import fit_table, load_tables
+
+    a = inputs.assumptions
+    measure = inputs.measure
+    candidates: list[tuple[str, str, object, str]] = []
+    for key, factor, setting in (
+        ("exponential", "functional form", "exponential"),
+        ("polynomial_student", "likelihood", "Student-t"),
+        ("polynomial_trend", "time trend", "with time trend"),
+    ):
+        fit = inputs.fits.get(key) or scaling_fit(inputs.rows, key)
+        candidates.append((factor, setting, fit, measure))
+    frontier_rows = inputs.rows[inputs.rows["is_frontier"]]
+    candidates.append(
+        ("rows", "frontier results only", scaling_fit(frontier_rows, "polynomial"), measure)
+    )
+    tables = load_tables()
+    for other in OTHER_MEASURES:
+        if other == measure:
+            continue
+        rows = fit_table(tables, other).rows
+        if series in set(rows["series"]):
+            candidates.append(
+                ("compute measure", other.replace("_", " "), scaling_fit(rows, "polynomial"), other)
+            )
+    variants, notes = [], []
+    for factor, setting, fit, fit_measure in candidates:
+        if series not in fit.series:
+            notes.append(f"{factor} = {setting}: {series} not in the fit")
+            continue
+        post = SeriesPosterior.from_fit(fit, series, a.max_draws)
+        variants.append(Variant(factor, setting, post, a, fit_measure))
+    base = inputs.posteriors("polynomial", [series])[0]
+    variants.append(Variant("projection", "predictive (new paper)", base, a, measure, "predictive"))
+    notes.append("priors: not varied here (the model chapters show prior predictive checks)")
+    return variants, notes
+
+
+def tornado_long(
+    results: pd.DataFrame, baseline: dict[str, float], quantities: Iterable[str]
+) -> pd.DataFrame:
+    """Tornado tables for several quantities stacked, with the factor order of the first."""
+    frames = []
+    for quantity in quantities:
+        table = tornado_table(results, baseline, quantity)
+        frames.append(table.assign(quantity=quantity))
+    out = pd.concat(frames, ignore_index=True)
+    first = frames[0]["factor"].tolist()
+    out["rank"] = out["factor"].map({f: i for i, f in enumerate(first)})
+    return out
