@@ -113,6 +113,7 @@ class BacktestResult:
     summary: pd.DataFrame
     excluded: pd.DataFrame
     fits: dict[tuple[float, str], FitLike]
+    failures: pd.DataFrame  # cutoff, form, message: refits that failed the diagnostics gate
 
 
 def run_backtest(
@@ -122,9 +123,17 @@ def run_backtest(
     forms: Iterable[Form] = FORMS,
     min_train_rows: int = 10,
     seed: int = 2020,
+    record_failures: bool = False,
 ) -> BacktestResult:
-    """Refit at each cutoff and form, score the later rows, summarise coverage and CRPS."""
-    scores, excluded, fits = [], [], {}
+    """Refit at each cutoff and form, score the later rows, summarise coverage and CRPS.
+
+    With ``record_failures``, a refit that fails the model's diagnostics gate
+    (:class:`analysis.diagnostics.DiagnosticsError`) is recorded in ``failures`` and its
+    later rows are counted as excluded with that reason, instead of stopping the backtest.
+    """
+    from analysis.diagnostics import DiagnosticsError
+
+    scores, excluded, fits, failures = [], [], {}, []
     for cutoff in cutoffs:
         train, test, not_forecast = split_at(rows, cutoff)
         excluded.append(not_forecast.assign(cutoff=cutoff))
@@ -137,7 +146,19 @@ def run_backtest(
             )
             continue
         for form in forms:
-            fit = fit_function(train, form)
+            try:
+                fit = fit_function(train, form)
+            except DiagnosticsError as error:
+                if not record_failures:
+                    raise
+                failures.append({"cutoff": cutoff, "form": form, "message": str(error)})
+                excluded.append(
+                    test[["result_id", "series"]].assign(
+                        reason=f"{form} refit before {cutoff_label(cutoff)} failed the gate",
+                        cutoff=cutoff,
+                    )
+                )
+                continue
             fits[(cutoff, form)] = fit
             scores.append(score_rows(fit, test, seed=seed).assign(cutoff=cutoff))
     all_scores = pd.concat(scores, ignore_index=True) if scores else pd.DataFrame()
@@ -146,6 +167,7 @@ def run_backtest(
         summary=summarise_scores(all_scores),
         excluded=pd.concat(excluded, ignore_index=True) if excluded else pd.DataFrame(),
         fits=fits,
+        failures=pd.DataFrame(failures, columns=["cutoff", "form", "message"]),
     )
 
 

@@ -149,32 +149,38 @@ def book_variants(inputs: object, series: str) -> tuple[list[Variant], list[str]
     """
     from analysis.costs import scaling_fit
     from analysis.dataset import fit_table, load_tables
+    from analysis.diagnostics import DiagnosticsError
 
     a = inputs.assumptions
     measure = inputs.measure
-    candidates: list[tuple[str, str, object, str]] = []
-    for key, factor, setting in (
-        ("exponential", "functional form", "exponential"),
-        ("polynomial_student", "likelihood", "Student-t"),
-        ("polynomial_trend", "time trend", "with time trend"),
-    ):
-        fit = inputs.fits.get(key) or scaling_fit(inputs.rows, key)
-        candidates.append((factor, setting, fit, measure))
-    frontier_rows = inputs.rows[inputs.rows["is_frontier"]]
-    candidates.append(
-        ("rows", "frontier results only", scaling_fit(frontier_rows, "polynomial"), measure)
-    )
+    requests: list[tuple[str, str, pd.DataFrame, str, str]] = [
+        ("functional form", "exponential", inputs.rows, "exponential", measure),
+        ("likelihood", "Student-t", inputs.rows, "polynomial_student", measure),
+        ("time trend", "with time trend", inputs.rows, "polynomial_trend", measure),
+        (
+            "rows",
+            "frontier results only",
+            inputs.rows[inputs.rows["is_frontier"]],
+            "polynomial",
+            measure,
+        ),
+    ]
     tables = load_tables()
     for other in OTHER_MEASURES:
-        if other == measure:
-            continue
-        rows = fit_table(tables, other).rows
-        if series in set(rows["series"]):
-            candidates.append(
-                ("compute measure", other.replace("_", " "), scaling_fit(rows, "polynomial"), other)
-            )
+        if other != measure:
+            rows = fit_table(tables, other).rows
+            requests.append(("compute measure", other.replace("_", " "), rows, "polynomial", other))
     variants, notes = [], []
-    for factor, setting, fit, fit_measure in candidates:
+    for factor, setting, rows, key, fit_measure in requests:
+        if series not in set(rows["series"]):
+            notes.append(f"{factor} = {setting}: no {series} rows")
+            continue
+        try:
+            same_rows = rows is inputs.rows
+            fit = inputs.fits[key] if same_rows and key in inputs.fits else scaling_fit(rows, key)
+        except DiagnosticsError:
+            notes.append(f"{factor} = {setting}: the refit failed the diagnostics gate")
+            continue
         if series not in fit.series:
             notes.append(f"{factor} = {setting}: {series} not in the fit")
             continue

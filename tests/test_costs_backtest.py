@@ -89,3 +89,22 @@ def test_frontier_check_uses_the_fit_table_flag() -> None:
     later.loc[later.index[:2], "is_frontier"] = True
     table = bt.frontier_check(fit, later)
     assert set(table["result_id"]) == set(later["result_id"].iloc[:2])
+
+
+def test_gate_failures_are_recorded_and_their_rows_counted() -> None:
+    from analysis.diagnostics import DiagnosticsError
+
+    rows, _ = simulate_fit_rows(seed=6, rows_per_series=30)
+
+    def failing(train, form):
+        if form == "exponential":
+            raise DiagnosticsError("bad fit")
+        return bt.conjugate_fit(train, form)
+
+    result = bt.run_backtest(rows, failing, cutoffs=(2016.0,), record_failures=True)
+    assert list(result.failures["form"]) == ["exponential"]
+    assert set(result.scores["form"]) == {"polynomial"}
+    failed = result.excluded[result.excluded["reason"].str.contains("failed the gate")]
+    assert len(failed) == len(result.scores)
+    with pytest.raises(DiagnosticsError):
+        bt.run_backtest(rows, failing, cutoffs=(2016.0,))
