@@ -261,6 +261,24 @@ PRIMARY_BENCHMARKS: dict[str, Benchmark] = {
 """Primary benchmarks; every other benchmark slug in ``results.csv`` is secondary."""
 
 
+TRAINING_GROUPS: tuple[tuple[str, ...], ...] = (
+    ("squad11", "squad11_dev"),
+    ("coco_test_dev", "coco_minival"),
+    ("librispeech_test_clean", "librispeech_test_other"),
+    ("wider_face_easy", "wider_face_medium", "wider_face_hard"),
+)
+"""Primary benchmarks that are evaluation splits of one training set: a model's training
+compute is the same whichever of them it is scored on."""
+
+
+def same_training(benchmark: str) -> tuple[str, ...]:
+    """The benchmark and the others sharing its training set (the benchmark first)."""
+    for group in TRAINING_GROUPS:
+        if benchmark in group:
+            return (benchmark, *(b for b in group if b != benchmark))
+    return (benchmark,)
+
+
 def is_primary(benchmark: str) -> bool:
     """Whether a benchmark slug is one of the primary benchmarks."""
     return benchmark in PRIMARY_BENCHMARKS

@@ -28,7 +28,14 @@ import numpy as np
 import pandas as pd
 
 from analysis import leaderboards
-from analysis.benchmarks import METRICS, PRIMARY_BENCHMARKS, error_of, is_primary, within_bounds
+from analysis.benchmarks import (
+    METRICS,
+    PRIMARY_BENCHMARKS,
+    error_of,
+    is_primary,
+    same_training,
+    within_bounds,
+)
 from analysis.dataset import Tables
 from analysis.paths import DATA_DIR, REPO_ROOT, sources_dir
 from analysis.schema import FIELD_DESCRIPTIONS
@@ -613,32 +620,44 @@ def match_compute(
 ) -> list[tuple[str | None, str]]:
     """(result_id, match) pairs a compute record attaches to.
 
-    ``same-record`` (the record is itself a result), ``model`` (same paper, benchmark, model
-    name), ``paper-best`` (the paper's best result per primary benchmark, restricted to the
-    record's benchmark when it names one, else to its task's benchmarks when it names a task)
-    or ``paper`` (no result: paper-level fact).
+    ``same-record`` (the record is itself a result); ``model`` (a result of the same paper and
+    model name, on the record's benchmark or a benchmark sharing its training set, see
+    :func:`analysis.benchmarks.same_training`); ``paper-best`` (otherwise the paper's best
+    result on each of those benchmarks, or, when the record names no benchmark, on each primary
+    benchmark of its task, or of any task when the paper has none in its task); ``paper`` (no
+    result: a paper-level fact).
     """
     if own_result:
         return [(own_result, "same-record")]
     paper_results = results_by_paper.get(paper_id)
     benchmark = _clean(record.get("benchmark"))
     model = _norm_model(record.get("model"))
-    if paper_results is not None and model:
-        same = paper_results[
-            (paper_results["_model"] == model)
-            & ((paper_results["benchmark"] == benchmark) if benchmark else True)
-        ]
-        if len(same):
-            return [(rid, "model") for rid in sorted(same["result_id"].unique())]
     bests = best.get(paper_id, {})
-    if benchmark:
-        return [(bests[benchmark], "paper-best")] if benchmark in bests else [(None, "paper")]
-    task = _clean(record.get("task"))
-    if task:
-        bests = {b: r for b, r in bests.items() if PRIMARY_BENCHMARKS[b].task == task}
-    if bests:
-        return [(rid, "paper-best") for _, rid in sorted(bests.items())]
-    return [(None, "paper")]
+
+    def same_model(benchmarks: tuple[str, ...] | None) -> list[str]:
+        if paper_results is None or not model:
+            return []
+        hits = paper_results[paper_results["_model"] == model]
+        if benchmarks is not None:
+            hits = hits[hits["benchmark"].isin(benchmarks)]
+        return sorted(hits["result_id"].unique())
+
+    if not benchmark:
+        hits = same_model(None)
+        if hits:
+            return [(rid, "model") for rid in hits]
+        task = _clean(record.get("task"))
+        in_task = {b: r for b, r in bests.items() if PRIMARY_BENCHMARKS[b].task == task}
+        bests = in_task or bests
+        return [(rid, "paper-best") for _, rid in sorted(bests.items())] or [(None, "paper")]
+    matches: list[tuple[str | None, str]] = []
+    for candidate in same_training(benchmark):
+        hits = same_model((candidate,))
+        if hits:
+            matches += [(rid, "model") for rid in hits]
+        elif candidate in bests:
+            matches.append((bests[candidate], "paper-best"))
+    return matches or [(None, "paper")]
 
 
 def build_compute(
@@ -763,8 +782,12 @@ class CurationResult:
     ambiguous: pd.DataFrame
 
 
-def read_compute_records(root: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
-    """Helper D2's records, hardware table and derived measures (empty when not available)."""
+def read_compute_records(
+    root: Path, known_papers: tuple[set[str], set[str]] = (set(), set())
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None]:
+    """Helper D2's records (plus :func:`epoch_supplement`), hardware table and derived measures
+    (empty when not available). ``known_papers``: arXiv ids and normalised titles of papers with
+    leaderboard results."""
     try:
         from analysis.sources import read_all_records
     except ImportError as exc:
@@ -775,6 +798,7 @@ def read_compute_records(root: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
             None,
         )
     records = read_all_records(root)
+    records = _with_epoch_supplement(records, root, known_papers)
     try:
         from analysis.compute import derive_measures
         from analysis.hardware import build_hardware_table
@@ -784,6 +808,47 @@ def read_compute_records(root: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.Dat
     hardware = build_hardware_table(root)
     measures = derive_measures(records, hardware)
     return records, hardware, measures
+
+
+EPOCH_OUTSIDE_REASON = "epoch-ai-models: task outside the nine families"
+
+
+def epoch_supplement(root: Path, known_arxiv: set[str], known_titles: set[str]) -> pd.DataFrame:
+    """Epoch AI systems whose task label lies outside the nine families but whose paper has
+    leaderboard results here (e.g. T5, DistilBERT: "Text autocompletion"), as paper-level
+    records without a task, built exactly as helper D2's Epoch reader builds its records."""
+    from analysis.sources import epoch_models
+    from analysis.sources._common import records_frame
+
+    frame = pd.read_csv(root / epoch_models.SOURCE / epoch_models.FILE)
+    rows = []
+    for index, system in frame.iterrows():
+        if epoch_models._study_tasks(system["Task"]):
+            continue
+        base = epoch_models._base_record(index, system)
+        arxiv = base["arxiv_id"] if isinstance(base["arxiv_id"], str) else None
+        if arxiv in known_arxiv or normalise_title(base["paper_title"]) in known_titles:
+            rows.append({**base, "task": np.nan})
+    return records_frame(rows, epoch_models.SOURCE, epoch_models.LICENCE)
+
+
+def _with_epoch_supplement(
+    records: pd.DataFrame, root: Path, known_papers: tuple[set[str], set[str]]
+) -> pd.DataFrame:
+    try:
+        extra = epoch_supplement(root, *known_papers)
+    except (ImportError, AttributeError, KeyError) as exc:
+        log.warning("Epoch supplement not available: %s", exc)
+        return records
+    excluded = dict(records.attrs.get("excluded") or {})
+    if EPOCH_OUTSIDE_REASON in excluded:
+        excluded[EPOCH_OUTSIDE_REASON] -= len(extra)
+    combined = pd.concat([records, extra.reindex(columns=records.columns)], ignore_index=True)
+    combined.attrs["excluded"] = excluded
+    log.info(
+        "Epoch supplement: %d systems outside the nine families kept as paper facts", len(extra)
+    )
+    return combined
 
 
 def _excluded_from_attrs(records: pd.DataFrame) -> pd.DataFrame:
@@ -804,7 +869,11 @@ def _excluded_from_attrs(records: pd.DataFrame) -> pd.DataFrame:
 def curate(root: Path) -> CurationResult:
     """Run the whole curation in memory."""
     board_records, board_excluded = leaderboards.read_leaderboards(root)
-    compute_records, hardware, measures = read_compute_records(root)
+    known = (
+        {a for a in board_records["arxiv_id"].dropna() if isinstance(a, str)},
+        {t for t in board_records["paper_title"].map(normalise_title).dropna()},
+    )
+    compute_records, hardware, measures = read_compute_records(root, known)
     offset = len(board_records)
     compute_records = compute_records.reset_index(drop=True)
     compute_records.index = compute_records.index + offset

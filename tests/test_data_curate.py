@@ -13,6 +13,7 @@ from analysis.benchmarks import (
     TASKS,
     error_of,
     metric_slug,
+    same_training,
     within_bounds,
 )
 from analysis.curate import (
@@ -332,24 +333,56 @@ def test_build_results_computes_error_and_drops_out_of_bounds():
 def test_match_compute_prefers_same_record_then_model_then_paper_best():
     paper_results = pd.DataFrame(
         {
-            "result_id": ["r1", "r2"],
-            "benchmark": ["imagenet", "imagenet"],
-            "_model": ["resnet50", "resnet101"],
+            "result_id": ["r1", "r2", "r3"],
+            "benchmark": ["imagenet", "imagenet", "coco_minival"],
+            "_model": ["resnet50", "resnet101", "resnet50fpn"],
         }
     )
     by_paper = {"p": paper_results}
-    best = {"p": {"imagenet": "r2", "coco_test_dev": "r9"}}
+    best = {"p": {"imagenet": "r2", "coco_test_dev": "r9", "coco_minival": "r3"}}
     record = pd.Series({"benchmark": "imagenet", "model": "ResNet-50"})
     assert match_compute(record, "p", "r0", by_paper, best) == [("r0", "same-record")]
     assert match_compute(record, "p", None, by_paper, best) == [("r1", "model")]
     unnamed = pd.Series({"benchmark": None, "model": "Something else"})
     assert match_compute(unnamed, "p", None, by_paper, best) == [
+        ("r3", "paper-best"),
         ("r9", "paper-best"),
         ("r2", "paper-best"),
     ]
     assert match_compute(unnamed, "q", None, by_paper, best) == [(None, "paper")]
     detection = pd.Series({"benchmark": None, "model": "x", "task": "object_detection"})
-    assert match_compute(detection, "p", None, by_paper, best) == [("r9", "paper-best")]
+    assert match_compute(detection, "p", None, by_paper, best) == [
+        ("r3", "paper-best"),
+        ("r9", "paper-best"),
+    ]
+
+
+def test_paper_fact_outside_its_task_attaches_to_all_best_results():
+    by_paper = {
+        "p": pd.DataFrame({"result_id": ["r1"], "benchmark": ["conll2003"], "_model": ["a"]})
+    }
+    best = {"p": {"conll2003": "r1"}}
+    record = pd.Series({"benchmark": None, "model": "LUKE", "task": "question_answering"})
+    assert match_compute(record, "p", None, by_paper, best) == [("r1", "paper-best")]
+
+
+def test_match_compute_uses_evaluation_splits_of_the_same_training_set():
+    paper_results = pd.DataFrame(
+        {
+            "result_id": ["r1", "r2"],
+            "benchmark": ["coco_test_dev", "coco_minival"],
+            "_model": ["a", "b"],
+        }
+    )
+    by_paper = {"p": paper_results}
+    best = {"p": {"coco_test_dev": "r1", "coco_minival": "r2"}}
+    record = pd.Series({"benchmark": "coco_minival", "model": "A"})
+    assert match_compute(record, "p", None, by_paper, best) == [
+        ("r2", "paper-best"),
+        ("r1", "model"),
+    ]
+    assert same_training("squad11_dev") == ("squad11_dev", "squad11")
+    assert same_training("imagenet") == ("imagenet",)
 
 
 # --------------------------------------------------------------------------- leaderboards, metrics
