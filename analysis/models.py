@@ -57,17 +57,15 @@ class SamplerSettings:
 
     chains: int = 4
     cores: int = 2
-    tune: int = 800
-    draws: int = 600
-    target_accept: float = 0.9
+    tune: int = 1000
+    draws: int = 1000
+    target_accept: float = 0.99
     low_rank: bool = False
 
 
 DEFAULT_SETTINGS = SamplerSettings()
-MIN_ROWS_CENTRED = 12
-"""Series with at least this many rows are sampled centred, others non-centred."""
-MIN_ROWS_CENTRED_TASK = 100
-"""Tasks with at least this many rows are sampled centred, others non-centred."""
+SD_PRIOR_SHAPE = 4.0
+
 
 # ---------------------------------------------------------------------------------------------
 # Model code: the source of everything from here to the end-marker is part of the cache key.
@@ -88,10 +86,15 @@ def _mixed_normal(name: str, parent: Any, sd: Any, centred: Any, dims: str) -> A
 
 
 def _sd_prior(name: str, mean: Any) -> Any:
-    """Gamma(2, 2/mean): zero-avoiding sd prior for few groups (Chung et al. 2013)."""
+    """Gamma(4, 4/mean): mean ``mean``, 95% within about 0.27-2.2 x mean.
+
+    Zero-avoiding (Chung et al. 2013): with a handful of tasks or benchmarks the data cannot
+    tell a spread near zero from a moderate one, and a prior with mass at zero sends the sampler
+    into the funnel; this one states the plausible scale of between-group differences instead.
+    """
     import pymc as pm
 
-    return pm.Gamma(name, alpha=2.0, beta=2.0 / mean)
+    return pm.Gamma(name, alpha=SD_PRIOR_SHAPE, beta=SD_PRIOR_SHAPE / mean)
 
 
 def _pooled(
@@ -219,6 +222,8 @@ MODEL_CODE = (
 def model_source() -> str:
     """Source of the model code and priors: part of every cache key."""
     sources = [inspect.getsource(function) for function in MODEL_CODE]
+    sources += [inspect.getsource(f) for f in (_data_updates, _centring, _slope_standard_errors)]
+    sources.append(repr(SD_PRIOR_SHAPE))
     sources.append(repr(sorted((k, asdict(v)) for k, v in PRIOR_SCALES.items())))
     return "\n".join(sources)
 
@@ -305,38 +310,61 @@ def make_design(rows: pd.DataFrame, form: Form) -> Design:
     )
 
 
-def _slots(n: int, step: int = 4) -> int:
+def _slots(n: int, step: int = 8) -> int:
     """Padded size of a dimension, so subsets of similar size share one compiled model."""
     return max(step, math.ceil(n / step) * step)
 
 
+def _slope_standard_errors(design: Design) -> np.ndarray:
+    """Per-series OLS standard error of the slope (inf with fewer than 3 rows)."""
+    errors = np.full(len(design.series), np.inf)
+    for s in range(len(design.series)):
+        mask = design.series_index == s
+        x, y = design.x_local[mask], design.y[mask]
+        sxx = float(np.sum((x - x.mean()) ** 2))
+        if mask.sum() < 3 or sxx <= 0:
+            continue
+        beta = np.sum((x - x.mean()) * (y - y.mean())) / sxx
+        resid = y - y.mean() - beta * (x - x.mean())
+        errors[s] = np.sqrt(np.sum(resid**2) / (mask.sum() - 2) / sxx)
+    return errors
+
+
+def _centring(design: Design, sd_mean: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(has_siblings, centred series, centred tasks): centre a group where its data pin it.
+
+    A group is centred when the data's standard error of its slope is below the prior mean of
+    the spread it is drawn with (the likelihood dominates), non-centred otherwise.
+    """
+    series_per_task = np.bincount(design.task_of_series, minlength=len(design.tasks))
+    has_siblings = series_per_task[design.task_of_series] > 1
+    se = _slope_standard_errors(design)
+    centred_series = has_siblings & (se < sd_mean)
+    task_precision = np.zeros(len(design.tasks))
+    np.add.at(task_precision, design.task_of_series, 1 / (se**2 + (sd_mean * has_siblings) ** 2))
+    centred_task = task_precision > 1 / sd_mean**2
+    return has_siblings, centred_series, centred_task
+
+
 def _data_updates(design: Design, n_series_slots: int, n_task_slots: int) -> dict[str, np.ndarray]:
     """Values for every ``pm.Data`` of :func:`build_model`."""
-    task_of_series = np.zeros(n_series_slots, dtype="int64")
-    task_of_series[: len(design.series)] = design.task_of_series
     prior = PRIOR_SCALES[design.form]
-    centred = np.zeros(n_series_slots)
-    rows_per_series = np.bincount(design.series_index, minlength=len(design.series))
-    series_per_task = np.bincount(design.task_of_series, minlength=len(design.tasks))
-    has_siblings = np.zeros(n_series_slots)
-    has_siblings[: len(design.series)] = series_per_task[design.task_of_series] > 1
-    centred[: len(design.series)] = (rows_per_series >= MIN_ROWS_CENTRED) & (
-        has_siblings[: len(design.series)] > 0
-    )
-    centred_task = np.zeros(n_task_slots)
-    rows_per_task = np.bincount(
-        design.task_of_series[design.series_index], minlength=len(design.tasks)
-    )
-    centred_task[: len(design.tasks)] = rows_per_task >= MIN_ROWS_CENTRED_TASK
+    has_siblings, centred_series, centred_task = _centring(design, prior.scale / 4)
+
+    def padded(values: np.ndarray, size: int, dtype: str = "float64") -> np.ndarray:
+        out = np.zeros(size, dtype=dtype)
+        out[: len(values)] = values
+        return out
+
     return {
-        "centred": centred,
-        "centred_task": centred_task,
-        "has_siblings": has_siblings,
+        "centred": padded(centred_series, n_series_slots),
+        "centred_task": padded(centred_task, n_task_slots),
+        "has_siblings": padded(has_siblings, n_series_slots),
         "y": design.y,
         "x_local": design.x_local,
         "year_local": design.year_local,
         "series_index": design.series_index.astype("int64"),
-        "task_of_series": task_of_series,
+        "task_of_series": padded(design.task_of_series, n_series_slots, "int64"),
         "prior_center": np.asarray(float(np.median(design.y))),
         "prior_scale": np.asarray(prior.scale),
     }
@@ -368,7 +396,7 @@ def _sample(
     import nutpie
 
     n_series_slots = _slots(len(design.series))
-    n_task_slots = _slots(len(design.tasks), 2)
+    n_task_slots = _slots(len(design.tasks), 4)
     start = time.perf_counter()
     compiled = compiled_model(n_series_slots, n_task_slots, trend, likelihood)
     updates = _data_updates(design, n_series_slots, n_task_slots)
@@ -568,3 +596,73 @@ def fit_scaling(
         cache_hit=hit,
         timings=timings,
     )
+
+
+MIN_SERIES_ROWS = 5
+"""A series enters a fit only with at least this many rows ..."""
+MIN_SERIES_SPAN = 0.5
+"""... spanning at least this many decades of compute (else its slope is prior only)."""
+MIN_YEAR_SPAN = 2.0
+"""... and, in a fit with a time trend, at least this many years."""
+BOOK_MEASURES: tuple[str, ...] = (
+    "hardware_burden",
+    "network_operations",
+    "flops_per_pass",
+    "epoch_estimate",
+)
+
+
+def eligible_rows(rows: pd.DataFrame, trend: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows of series with enough data for a slope (and trend), and the others with their reason."""
+    grouped = rows.groupby("series")["log10_compute"]
+    count = grouped.transform("size")
+    span = grouped.transform("max") - grouped.transform("min")
+    years = rows.groupby("series")["year"]
+    year_span = years.transform("max") - years.transform("min")
+    few = count < MIN_SERIES_ROWS
+    narrow = ~few & (span < MIN_SERIES_SPAN)
+    short = ~few & ~narrow & (year_span < MIN_YEAR_SPAN) if trend else few & ~few
+    reason = pd.Series("", index=rows.index)
+    reason[few] = f"series has fewer than {MIN_SERIES_ROWS} rows with this measure"
+    reason[narrow] = f"series spans less than {MIN_SERIES_SPAN} decades of compute"
+    reason[short] = f"series spans less than {MIN_YEAR_SPAN} years (trend fits only)"
+    narrow = narrow | short
+    excluded = rows.loc[few | narrow, ["result_id", "series"]].assign(reason=reason[few | narrow])
+    return rows.loc[~(few | narrow)].copy(), excluded.reset_index(drop=True)
+
+
+@dataclass
+class BookFit:
+    """One fit the book reports, with the rows it used and those it left out."""
+
+    measure: str
+    fit: ScalingFit
+    rows: pd.DataFrame
+    excluded: pd.DataFrame
+
+
+def book_fit_specs() -> list[tuple[str, Form, bool]]:
+    """(measure, form, trend) of every fit in the book."""
+    return [(m, f, t) for m in BOOK_MEASURES for f in FORMS for t in (False, True)]
+
+
+_BOOK_FITS: dict[tuple[str, Form, bool], BookFit] = {}
+
+
+def book_fit(measure: str, form: Form, trend: bool = False) -> BookFit:
+    """The book's fit for one measure, form and trend (cached on disk and in memory)."""
+    key = (measure, form, trend)
+    if key not in _BOOK_FITS:
+        from analysis.dataset import fit_table, load_tables
+
+        table = fit_table(load_tables(), measure)
+        rows, excluded = eligible_rows(table.rows, trend)
+        excluded = pd.concat([table.excluded, excluded], ignore_index=True)
+        fit = fit_scaling(rows, form, trend=trend, tag=measure)
+        _BOOK_FITS[key] = BookFit(measure=measure, fit=fit, rows=rows, excluded=excluded)
+    return _BOOK_FITS[key]
+
+
+def book_fits() -> list[BookFit]:
+    """Every fit the book uses, in a fixed order (each passes the diagnostics gate or raises)."""
+    return [book_fit(m, f, t) for m, f, t in book_fit_specs()]
