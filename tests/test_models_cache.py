@@ -1,0 +1,63 @@
+"""Posterior cache and diagnostics gate of the scaling models (small simulated data)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis import models
+from analysis.diagnostics import DiagnosticsError
+from analysis.simulate import simulate_fit_rows
+
+SMALL = models.SamplerSettings(tune=300, draws=200, chains=2, cores=1)
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLIM_POSTERIOR_CACHE", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def rows():
+    return simulate_fit_rows(seed=3, n_tasks=2, series_per_task=2, rows_per_series=20)[0]
+
+
+def test_hit_does_not_sample_and_changes_miss(cache_dir, rows, monkeypatch):
+    first = models.fit_scaling(rows, "polynomial", settings=SMALL, gate=False)
+    assert not first.cache_hit
+    assert len(list(cache_dir.glob("*.nc"))) == 1
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("sampled on a cache hit")
+
+    monkeypatch.setattr(models, "_sample", refuse)
+    second = models.fit_scaling(rows, "polynomial", settings=SMALL, gate=False)
+    assert second.cache_hit
+    np.testing.assert_allclose(
+        first.idata.posterior["slope_series"].values, second.idata.posterior["slope_series"].values
+    )
+    changed = rows.assign(error=rows["error"] * 1.01)
+    with pytest.raises(AssertionError, match="sampled on a cache hit"):
+        models.fit_scaling(changed, "polynomial", settings=SMALL, gate=False)
+    monkeypatch.setattr(models, "model_source", lambda: "a different model")
+    with pytest.raises(AssertionError, match="sampled on a cache hit"):
+        models.fit_scaling(rows, "polynomial", settings=SMALL, gate=False)
+
+
+def test_shapes_and_series_draws(cache_dir, rows):
+    fit = models.fit_scaling(rows, "exponential", trend=True, settings=SMALL, gate=False)
+    assert fit.series == sorted(rows["series"].unique())
+    post = fit.idata.posterior
+    assert post["slope_series"].dims == ("chain", "draw", "series")
+    assert list(post["task"].values) == sorted(rows["task"].unique())
+    assert fit.idata.log_likelihood["obs"].shape == (2, 200, len(rows))
+    draws = fit.series_draws(fit.series[0])
+    assert list(draws.columns) == ["chain", "draw", "intercept", "slope", "sigma", "trend"]
+    assert len(draws) == 400
+
+
+def test_gate_fails_a_deliberately_bad_fit(cache_dir, rows):
+    bad = models.SamplerSettings(tune=1, draws=10, chains=2, cores=1)
+    with pytest.raises(DiagnosticsError, match="diagnostics gate"):
+        models.fit_scaling(rows, "polynomial", settings=bad)
