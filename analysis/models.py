@@ -666,3 +666,35 @@ def book_fit(measure: str, form: Form, trend: bool = False) -> BookFit:
 def book_fits() -> list[BookFit]:
     """Every fit the book uses, in a fixed order (each passes the diagnostics gate or raises)."""
     return [book_fit(m, f, t) for m, f, t in book_fit_specs()]
+
+
+def log10_error_loglik(fit: ScalingFit) -> xr.DataArray:
+    """Pointwise log-likelihood on the log10(error) scale, comparable across forms.
+
+    The polynomial model's response already is log10(error). The exponential model's is error,
+    so its density is moved with the Jacobian: log p(log10 e) = log p(e) + log(e * ln 10).
+    """
+    loglik = fit.idata.log_likelihood["obs"]
+    if fit.form == "polynomial":
+        return loglik
+    error = fit.idata.constant_data["error"]
+    return loglik + np.log(error * np.log(10.0))
+
+
+def task_loo(fits: dict[str, ScalingFit], task: str) -> pd.DataFrame:
+    """PSIS-LOO comparison (ArviZ) of fits on the rows of one task, on the log10(error) scale.
+
+    All fits must hold the same rows of ``task``.
+    """
+    compared = {}
+    for label, fit in fits.items():
+        series = [s for s, t in fit.series_task.items() if t == task]
+        in_task = np.isin(
+            fit.idata.constant_data["series_index"].values, [fit.series.index(s) for s in series]
+        )
+        loglik = log10_error_loglik(fit).isel(result=np.flatnonzero(in_task))
+        compared[label] = az.InferenceData(
+            posterior=fit.idata.posterior[["slope_series"]],
+            log_likelihood=xr.Dataset({"obs": loglik}),
+        )
+    return az.compare(compared, ic="loo")
