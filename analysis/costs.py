@@ -767,3 +767,22 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def power_of_ten_markdown(
+    median: float, lo: float | None = None, hi: float | None = None, digits: int = 1
+) -> object:
+    """MyST markdown '10^m (10^lo–10^hi)' with superscripts, for ``{glue:md}`key:myst```."""
+    from IPython.display import Markdown
+
+    def one(value: float) -> str:
+        if np.isposinf(value):
+            return "∞"
+        if np.isneginf(value):
+            return "0"
+        return f"10{{sup}}`{round(value, digits) + 0.0:.{digits}f}`"
+
+    text = one(median)
+    if lo is not None and hi is not None:
+        text += f" ({one(lo)}–{one(hi)})"
+    return Markdown(text)
