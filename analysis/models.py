@@ -57,7 +57,7 @@ class SamplerSettings:
 
     chains: int = 4
     cores: int = 2
-    tune: int = 1000
+    tune: int = 1500
     draws: int = 1000
     target_accept: float = 0.99
     low_rank: bool = False
@@ -498,6 +498,10 @@ class ScalingFit:
     label: str
     cache_hit: bool
     timings: dict[str, float] = field(default_factory=dict)
+    rows: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """The rows the fit used."""
+    excluded: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Rows given but left out (result_id, series, reason)."""
 
     @property
     def n_obs(self) -> int:
@@ -530,6 +534,39 @@ def fit_label(form: Form, trend: bool, likelihood: Likelihood, tag: str = "") ->
     return " / ".join(([tag] if tag else []) + parts)
 
 
+MIN_SERIES_ROWS = 5
+"""A series enters a fit only with at least this many rows ..."""
+MIN_SERIES_SPAN = 0.5
+"""... spanning at least this many decades of compute (else its slope is prior only)."""
+MIN_YEAR_SPAN = 2.0
+"""... and, in a fit with a time trend, at least this many years."""
+BOOK_MEASURES: tuple[str, ...] = (
+    "hardware_burden",
+    "network_operations",
+    "flops_per_pass",
+    "epoch_estimate",
+)
+
+
+def eligible_rows(rows: pd.DataFrame, trend: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows of series with enough data for a slope (and trend), and the others with their reason."""
+    grouped = rows.groupby("series")["log10_compute"]
+    count = grouped.transform("size")
+    span = grouped.transform("max") - grouped.transform("min")
+    years = rows.groupby("series")["year"]
+    year_span = years.transform("max") - years.transform("min")
+    few = count < MIN_SERIES_ROWS
+    narrow = ~few & (span < MIN_SERIES_SPAN)
+    short = ~few & ~narrow & (year_span < MIN_YEAR_SPAN) if trend else few & ~few
+    reason = pd.Series("", index=rows.index)
+    reason[few] = f"series has fewer than {MIN_SERIES_ROWS} rows with this measure"
+    reason[narrow] = f"series spans less than {MIN_SERIES_SPAN} decades of compute"
+    reason[short] = f"series spans less than {MIN_YEAR_SPAN} years (trend fits only)"
+    narrow = narrow | short
+    excluded = rows.loc[few | narrow, ["result_id", "series"]].assign(reason=reason[few | narrow])
+    return rows.loc[~(few | narrow)].copy(), excluded.reset_index(drop=True)
+
+
 def fit_scaling(
     rows: pd.DataFrame,
     form: Form,
@@ -543,12 +580,19 @@ def fit_scaling(
 ) -> ScalingFit:
     """Fit (or load from cache) the joint hierarchical scaling model to ``rows``.
 
-    ``rows`` are ``FitTable.rows`` (or any subset); ``tag`` only names the fit. Raises
-    :class:`analysis.diagnostics.DiagnosticsError` if ``gate`` and the fit fails the gate.
+    ``rows`` are ``FitTable.rows`` (or any subset). Series without enough data for a slope are
+    left out first (:func:`eligible_rows`; listed in ``ScalingFit.excluded``). ``tag`` only names
+    the fit. Raises :class:`analysis.diagnostics.DiagnosticsError` if ``gate`` and the fit fails
+    the gate.
     """
     if likelihood not in LIKELIHOODS:
         raise ValueError(f"unknown likelihood {likelihood!r}; expected one of {LIKELIHOODS}")
-    design = make_design(rows, form)
+    used, excluded = eligible_rows(rows, trend)
+    if used.empty:
+        raise ValueError(
+            f"no series has {MIN_SERIES_ROWS}+ rows spanning {MIN_SERIES_SPAN}+ decades of compute"
+        )
+    design = make_design(used, form)
     data = pd.DataFrame(
         {
             "result_id": design.result_id,
@@ -595,40 +639,9 @@ def fit_scaling(
         label=label,
         cache_hit=hit,
         timings=timings,
+        rows=used,
+        excluded=excluded,
     )
-
-
-MIN_SERIES_ROWS = 5
-"""A series enters a fit only with at least this many rows ..."""
-MIN_SERIES_SPAN = 0.5
-"""... spanning at least this many decades of compute (else its slope is prior only)."""
-MIN_YEAR_SPAN = 2.0
-"""... and, in a fit with a time trend, at least this many years."""
-BOOK_MEASURES: tuple[str, ...] = (
-    "hardware_burden",
-    "network_operations",
-    "flops_per_pass",
-    "epoch_estimate",
-)
-
-
-def eligible_rows(rows: pd.DataFrame, trend: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Rows of series with enough data for a slope (and trend), and the others with their reason."""
-    grouped = rows.groupby("series")["log10_compute"]
-    count = grouped.transform("size")
-    span = grouped.transform("max") - grouped.transform("min")
-    years = rows.groupby("series")["year"]
-    year_span = years.transform("max") - years.transform("min")
-    few = count < MIN_SERIES_ROWS
-    narrow = ~few & (span < MIN_SERIES_SPAN)
-    short = ~few & ~narrow & (year_span < MIN_YEAR_SPAN) if trend else few & ~few
-    reason = pd.Series("", index=rows.index)
-    reason[few] = f"series has fewer than {MIN_SERIES_ROWS} rows with this measure"
-    reason[narrow] = f"series spans less than {MIN_SERIES_SPAN} decades of compute"
-    reason[short] = f"series spans less than {MIN_YEAR_SPAN} years (trend fits only)"
-    narrow = narrow | short
-    excluded = rows.loc[few | narrow, ["result_id", "series"]].assign(reason=reason[few | narrow])
-    return rows.loc[~(few | narrow)].copy(), excluded.reset_index(drop=True)
 
 
 @dataclass
@@ -656,10 +669,9 @@ def book_fit(measure: str, form: Form, trend: bool = False) -> BookFit:
         from analysis.dataset import fit_table, load_tables
 
         table = fit_table(load_tables(), measure)
-        rows, excluded = eligible_rows(table.rows, trend)
-        excluded = pd.concat([table.excluded, excluded], ignore_index=True)
-        fit = fit_scaling(rows, form, trend=trend, tag=measure)
-        _BOOK_FITS[key] = BookFit(measure=measure, fit=fit, rows=rows, excluded=excluded)
+        fit = fit_scaling(table.rows, form, trend=trend, tag=measure)
+        excluded = pd.concat([table.excluded, fit.excluded], ignore_index=True)
+        _BOOK_FITS[key] = BookFit(measure=measure, fit=fit, rows=fit.rows, excluded=excluded)
     return _BOOK_FITS[key]
 
 
@@ -684,17 +696,23 @@ def log10_error_loglik(fit: ScalingFit) -> xr.DataArray:
 def task_loo(fits: dict[str, ScalingFit], task: str) -> pd.DataFrame:
     """PSIS-LOO comparison (ArviZ) of fits on the rows of one task, on the log10(error) scale.
 
-    All fits must hold the same rows of ``task``.
+    Only results of ``task`` present in every fit are compared (trend fits may leave out series
+    with too short a span of years).
     """
+    common: set[str] | None = None
+    for fit in fits.values():
+        ids = set(fit.rows.loc[fit.rows["task"] == task, "result_id"])
+        common = ids if common is None else common & ids
+    if not common:
+        raise ValueError(f"no result of task {task!r} is in every fit")
+    chosen = sorted(common)
     compared = {}
     for label, fit in fits.items():
-        series = [s for s, t in fit.series_task.items() if t == task]
-        in_task = np.isin(
-            fit.idata.constant_data["series_index"].values, [fit.series.index(s) for s in series]
-        )
-        loglik = log10_error_loglik(fit).isel(result=np.flatnonzero(in_task))
+        loglik = log10_error_loglik(fit).sel(result=chosen)
         compared[label] = az.InferenceData(
             posterior=fit.idata.posterior[["slope_series"]],
             log_likelihood=xr.Dataset({"obs": loglik}),
         )
-    return az.compare(compared, ic="loo")
+    table = az.compare(compared, ic="loo")
+    table.attrs["n"] = len(chosen)
+    return table
