@@ -160,7 +160,14 @@ def run_backtest(
                 )
                 continue
             fits[(cutoff, form)] = fit
-            scores.append(score_rows(fit, test, seed=seed).assign(cutoff=cutoff))
+            in_fit = test["series"].isin(set(fit.series))
+            excluded.append(
+                test.loc[~in_fit, ["result_id", "series"]].assign(
+                    reason=f"series left out of the {form} refit before {cutoff_label(cutoff)}",
+                    cutoff=cutoff,
+                )
+            )
+            scores.append(score_rows(fit, test[in_fit], seed=seed).assign(cutoff=cutoff))
     all_scores = pd.concat(scores, ignore_index=True) if scores else pd.DataFrame()
     return BacktestResult(
         scores=all_scores,

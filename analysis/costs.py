@@ -612,12 +612,19 @@ class BookInputs:
         return out
 
 
-def scaling_fit(rows: pd.DataFrame, key: str) -> object:
-    """The cached scaling fit ``key`` (see FIT_KEYS) of ``rows``: analysis.models.fit_scaling."""
-    from analysis.models import fit_scaling
+def scaling_fit(rows: pd.DataFrame, key: str, measure: str | None = None) -> object:
+    """The cached scaling fit ``key`` (see FIT_KEYS) of ``rows``.
+
+    With ``measure`` given and a normal likelihood, the book's own fit
+    (``analysis.models.book_fit``; ``rows`` must then be that measure's fit-table rows), else
+    ``analysis.models.fit_scaling`` on ``rows`` (same settings, so the same posterior cache).
+    """
+    from analysis import models
 
     form, trend, likelihood = FIT_KEYS[key]
-    return fit_scaling(rows, form, trend=trend, likelihood=likelihood)
+    if measure is not None and likelihood == "normal":
+        return models.book_fit(measure, form, trend).fit
+    return models.fit_scaling(rows, form, trend=trend, likelihood=likelihood, tag=measure or "")
 
 
 def book_inputs(
@@ -642,7 +649,7 @@ def book_inputs(
         excluded=table.excluded,
         results=results,
         today=todays_best(results, a.today_through),
-        fits={key: scaling_fit(table.rows, key) for key in fit_keys},
+        fits={key: scaling_fit(table.rows, key, a.compute_measure) for key in fit_keys},
         n_papers=len(tables.papers),
     )
 

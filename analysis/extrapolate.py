@@ -35,6 +35,7 @@ class FitLike(Protocol):
     form: Form
     x0: float
     year0: float | None
+    series: list[str]
 
     def series_draws(self, series: str) -> pd.DataFrame: ...
 

@@ -177,7 +177,12 @@ def book_variants(inputs: object, series: str) -> tuple[list[Variant], list[str]
             continue
         try:
             same_rows = rows is inputs.rows
-            fit = inputs.fits[key] if same_rows and key in inputs.fits else scaling_fit(rows, key)
+            if same_rows and key in inputs.fits:
+                fit = inputs.fits[key]
+            elif same_rows or factor == "compute measure":  # whole fit table of a measure
+                fit = scaling_fit(rows, key, fit_measure)
+            else:
+                fit = scaling_fit(rows, key)
         except DiagnosticsError:
             notes.append(f"{factor} = {setting}: the refit failed the diagnostics gate")
             continue
