@@ -12,12 +12,16 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-ALLOWED: dict[str, str] = {
-    "4.0": "version of a Creative Commons licence (CC BY 4.0, CC BY-SA 4.0)",
-    "300": "the fixed resolution of exported PNG figures (300 dpi)",
-    "1.x": "a software version",
+ALLOWED_PHRASES: dict[str, str] = {
+    r"CC BY(?:-SA)? 4\.0": "version of a Creative Commons licence",
+    r"300 dpi|300-dpi|300 ppi": "the fixed resolution of exported PNG figures",
+    r"SQuAD ?(?:1\.1|2\.0)": "the name of a benchmark",
+    r"100 minus": "the definition of error from a percent score",
+    r"\b[vV]?\d+\.x\b|version \d+(?:\.\d+)*": "a software version",
+    r"(?:top|Top)-[15]\b": "the name of a metric",
 }
-"""Numbers that may be typed in prose, each with the reason it is not a result."""
+"""Phrases whose numbers may be typed in prose (they are names or definitions, not results)."""
+
 
 RESULT_LIKE = re.compile(
     r"(?<![\w.\-/])(?:\d{1,3}(?:,\d{3})+|\d+\.\d+|\d+)\s?(?:%|x\b|×|percent\b)?(?![\w.]*\d)"
@@ -74,10 +78,10 @@ def _flagged(token: str, allowed: set[str]) -> bool:
 
 def typed_numbers(text: str, allowed: Iterable[str] = ()) -> list[tuple[int, str]]:
     """(line number, token) of every result-like number typed into the prose of ``text``."""
-    allowed_set = set(allowed) | set(ALLOWED)
+    allowed_set = set(allowed)
     found = []
     for number, line in _prose_lines(text):
-        for pattern in STRIP:
+        for pattern in [*STRIP, *(re.compile(p) for p in ALLOWED_PHRASES)]:
             line = pattern.sub(" ", line)
         found += [
             (number, m.group(0))

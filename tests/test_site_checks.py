@@ -44,6 +44,8 @@ def test_linkcheck_reports_missing_files_and_anchors_only(tmp_path: Path) -> Non
         ("We have 1,058 papers.", ["1,058"]),
         ("Glued: {glue:text}`n-papers:,` and `12.5` and $x = 3.5$.", []),
         ("Licensed CC BY-SA 4.0.", []),
+        ("SQuAD 1.1 and error as 100 minus the score.", []),
+        ("SQuAD 1.1 reached 95.1 F1.", ["95.1"]),
     ],
 )
 def test_typed_numbers_in_prose(text: str, expected: list[str]) -> None:
