@@ -128,8 +128,9 @@ def run_backtest(
     """Refit at each cutoff and form, score the later rows, summarise coverage and CRPS.
 
     With ``record_failures``, a refit that fails the model's diagnostics gate
-    (:class:`analysis.diagnostics.DiagnosticsError`) is recorded in ``failures`` and its
-    later rows are counted as excluded with that reason, instead of stopping the backtest.
+    (:class:`analysis.diagnostics.DiagnosticsError`) or cannot be made (``ValueError``, e.g. no
+    series with enough rows) is recorded in ``failures`` and its later rows are counted as
+    excluded with that reason, instead of stopping the backtest.
     """
     from analysis.diagnostics import DiagnosticsError
 
@@ -148,13 +149,14 @@ def run_backtest(
         for form in forms:
             try:
                 fit = fit_function(train, form)
-            except DiagnosticsError as error:
+            except (DiagnosticsError, ValueError) as error:
                 if not record_failures:
                     raise
                 failures.append({"cutoff": cutoff, "form": form, "message": str(error)})
+                what = "failed the gate" if isinstance(error, DiagnosticsError) else "not fitted"
                 excluded.append(
                     test[["result_id", "series"]].assign(
-                        reason=f"{form} refit before {cutoff_label(cutoff)} failed the gate",
+                        reason=f"{form} refit before {cutoff_label(cutoff)} {what}",
                         cutoff=cutoff,
                     )
                 )

@@ -186,6 +186,9 @@ def book_variants(inputs: object, series: str) -> tuple[list[Variant], list[str]
         except DiagnosticsError:
             notes.append(f"{factor} = {setting}: the refit failed the diagnostics gate")
             continue
+        except ValueError as error:  # e.g. no series with enough rows for a slope
+            notes.append(f"{factor} = {setting}: not fitted ({error})")
+            continue
         if series not in fit.series:
             notes.append(f"{factor} = {setting}: {series} not in the fit")
             continue
