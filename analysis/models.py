@@ -17,7 +17,7 @@ from __future__ import annotations
 import inspect
 import math
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 import arviz as az
@@ -124,50 +124,142 @@ def _pooled(
     )
 
 
+def _scaling_part(
+    x_local: Any,
+    n_series: int,
+    n_tasks: int,
+    trend: bool,
+    likelihood: str,
+    x_var: Any = None,
+) -> None:
+    """Priors and likelihood of the response given centred log compute.
+
+    ``x_var``: variance of a latent compute around ``x_local`` (measurement-error model); the
+    response's sd then becomes sqrt(sigma^2 + slope^2 * x_var), the exact marginal for a normal.
+    """
+    import pymc as pm
+
+    y = pm.Data("y", np.zeros(2))
+    year_local = pm.Data("year_local", np.zeros(2))
+    series_index = pm.Data("series_index", np.zeros(2, dtype="int64"))
+    task_of_series = pm.Data("task_of_series", np.zeros(n_series, dtype="int64"))
+    centred = pm.Data("centred", np.zeros(n_series))
+    has_siblings = pm.Data("has_siblings", np.zeros(n_series))
+    centred_task = pm.Data("centred_task", np.zeros(n_tasks))
+    center = pm.Data("prior_center", 1.0)
+    scale = pm.Data("prior_scale", 1.0)
+
+    # Intercepts (at each series' own mean compute) differ by benchmark and metric, which
+    # are not exchangeable: each series gets its own weakly informative prior, unpooled.
+    intercept = pm.Normal("intercept_local_series", mu=center, sigma=2 * scale, dims="series_slot")
+    slope = _pooled(
+        "slope", 0.0, scale, scale / 4, task_of_series, has_siblings, centred, centred_task
+    )
+    mu = intercept[series_index] + slope[series_index] * x_local
+    if trend:
+        yearly = _pooled(
+            "trend", 0.0, scale / 4, scale / 16, task_of_series, has_siblings, centred, centred_task
+        )
+        mu = mu + yearly[series_index] * year_local
+    sigma = pm.HalfNormal("sigma", sigma=scale, dims="series_slot")
+    sd = sigma[series_index]
+    if x_var is not None:
+        sd = (sd**2 + slope[series_index] ** 2 * x_var) ** 0.5
+    if likelihood == "normal":
+        pm.Normal("obs", mu=mu, sigma=sd, observed=y)
+    else:
+        nu = pm.Gamma("nu", alpha=2.0, beta=0.1)
+        pm.StudentT("obs", nu=nu, mu=mu, sigma=sd, observed=y)
+
+
 def build_model(n_series: int, n_tasks: int, trend: bool, likelihood: Likelihood) -> Any:
-    """The PyMC model for one structure; all data enter through ``pm.Data`` (see :func:`_data`)."""
+    """The PyMC model for one structure; all data enter through ``pm.Data``."""
     import pymc as pm
 
     coords = {"series_slot": np.arange(n_series), "task_slot": np.arange(n_tasks)}
     with pm.Model(coords=coords) as model:
-        y = pm.Data("y", np.zeros(2))
         x_local = pm.Data("x_local", np.zeros(2))
-        year_local = pm.Data("year_local", np.zeros(2))
-        series_index = pm.Data("series_index", np.zeros(2, dtype="int64"))
-        task_of_series = pm.Data("task_of_series", np.zeros(n_series, dtype="int64"))
-        centred = pm.Data("centred", np.zeros(n_series))
-        has_siblings = pm.Data("has_siblings", np.zeros(n_series))
-        centred_task = pm.Data("centred_task", np.zeros(n_tasks))
-        center = pm.Data("prior_center", 1.0)
-        scale = pm.Data("prior_scale", 1.0)
+        _scaling_part(x_local, n_series, n_tasks, trend, likelihood)
+    return model
 
-        # Intercepts (at each series' own mean compute) differ by benchmark and metric, which
-        # are not exchangeable: each series gets its own weakly informative prior, unpooled.
-        intercept = pm.Normal(
-            "intercept_local_series", mu=center, sigma=2 * scale, dims="series_slot"
+
+LATENT_PRIOR = (20.0, 4.0)
+"""Prior mean and sd of a result's latent log10 training FLOP (1e12 to 1e28 within 2 sd)."""
+
+
+def _latent_moments(
+    bias: Any, noise: Any, value: Any, result: Any, measure: Any, task: Any, n_results: Any, xp: Any
+) -> tuple[Any, Any, Any]:
+    """Mean, variance and log marginal density of the observed measures, per result.
+
+    Given the bias and noise of each measure, a result's latent compute c has a normal posterior
+    from its prior and its observations o_k = c + bias + noise: precision P = 1/s0^2 + sum 1/n_k^2,
+    mean m = (c0/s0^2 + sum (o_k - b_k)/n_k^2) / P. ``xp`` is numpy or pytensor.tensor; the
+    latent is integrated out exactly rather than sampled.
+    """
+    prior_mean, prior_sd = LATENT_PRIOR
+    shift = value - bias[..., measure, task]
+    weight = 1.0 / noise[..., measure] ** 2
+    lead = shift.shape[:-1]
+    if xp is np:
+        precision = np.zeros((*lead, n_results))
+        total = np.zeros((*lead, n_results))
+        np.add.at(precision, (..., result), weight)
+        np.add.at(total, (..., result), weight * shift)
+    else:
+        precision = xp.inc_subtensor(xp.zeros(n_results)[result], weight)
+        total = xp.inc_subtensor(xp.zeros(n_results)[result], weight * shift)
+    precision = precision + 1.0 / prior_sd**2
+    mean = (total + prior_mean / prior_sd**2) / precision
+    variance = 1.0 / precision
+    resid = shift - mean[..., result]
+    log_obs = -0.5 * (resid**2 * weight - xp.log(weight) + np.log(2 * np.pi))
+    log_prior = -0.5 * ((mean - prior_mean) ** 2 / prior_sd**2 + np.log(2 * np.pi * prior_sd**2))
+    log_post = 0.5 * xp.log(precision / (2 * np.pi))
+    log_marginal = xp.sum(log_obs) + xp.sum(log_prior) - xp.sum(log_post)
+    return mean, variance, log_marginal
+
+
+def build_measurement_model(
+    n_series: int,
+    n_tasks: int,
+    measures: tuple[str, ...],
+    trend: bool,
+    likelihood: Likelihood,
+) -> Any:
+    """Scaling model on a latent training compute per result, observed through the measures.
+
+    log10 FLOP of measure m for result i ~ Normal(latent_i + bias[m, task_i], noise[m]); the
+    first measure is the reference (bias 0). Biases are per task, so flops_per_pass's bias can
+    absorb each task's typical number of training passes.
+    The latent compute is integrated out analytically (:func:`_latent_moments`).
+    """
+    import pymc as pm
+    import pytensor.tensor as pt
+
+    coords = {
+        "series_slot": np.arange(n_series),
+        "task_slot": np.arange(n_tasks),
+        "measure": list(measures),
+    }
+    with pm.Model(coords=coords) as model:
+        value = pm.Data("compute_value", np.zeros(2))
+        result = pm.Data("compute_result", np.zeros(2, dtype="int64"))
+        measure = pm.Data("compute_measure", np.zeros(2, dtype="int64"))
+        task = pm.Data("compute_task", np.zeros(2, dtype="int64"))
+        centre = pm.Data("x_centre", np.zeros(2))
+        free = np.ones(len(measures))
+        free[0] = 0.0
+        # One bias per (measure, task), each with a wide prior: learned from the task's results
+        # that have several measures (cells without such results carry no observation).
+        bias_free = pm.Normal("bias_free", mu=0.0, sigma=5.0, dims=("measure", "task_slot"))
+        bias = pm.Deterministic("bias", free[:, None] * bias_free, dims=("measure", "task_slot"))
+        noise = pm.HalfNormal("noise", sigma=1.0, dims="measure")
+        mean, variance, log_marginal = _latent_moments(
+            bias, noise, value, result, measure, task, centre.shape[0], pt
         )
-        slope = _pooled(
-            "slope", 0.0, scale, scale / 4, task_of_series, has_siblings, centred, centred_task
-        )
-        mu = intercept[series_index] + slope[series_index] * x_local
-        if trend:
-            yearly = _pooled(
-                "trend",
-                0.0,
-                scale / 4,
-                scale / 16,
-                task_of_series,
-                has_siblings,
-                centred,
-                centred_task,
-            )
-            mu = mu + yearly[series_index] * year_local
-        sigma = pm.HalfNormal("sigma", sigma=scale, dims="series_slot")
-        if likelihood == "normal":
-            pm.Normal("obs", mu=mu, sigma=sigma[series_index], observed=y)
-        else:
-            nu = pm.Gamma("nu", alpha=2.0, beta=0.1)
-            pm.StudentT("obs", nu=nu, mu=mu, sigma=sigma[series_index], observed=y)
+        pm.Potential("compute", log_marginal)
+        _scaling_part(mean - centre, n_series, n_tasks, trend, likelihood, x_var=variance)
     return model
 
 
@@ -175,6 +267,9 @@ def _pointwise_loglik(posterior: xr.Dataset, design: Design, likelihood: Likelih
     """log p(y_i | draw) on the response scale, shape (chain, draw, n)."""
     mean = _local_mean(posterior, design)
     sigma = posterior["sigma"].values[:, :, design.series_index]
+    if design.x_var is not None:
+        slope = posterior["slope_series"].values[:, :, design.series_index]
+        sigma = np.sqrt(sigma**2 + slope**2 * design.x_var)
     if likelihood == "normal":
         return stats.norm.logpdf(design.y, loc=mean, scale=sigma)
     nu = posterior["nu"].values[:, :, None]
@@ -209,6 +304,9 @@ def _global_intercept(posterior: xr.Dataset, design: Design) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 
 MODEL_CODE = (
+    _scaling_part,
+    _latent_moments,
+    build_measurement_model,
     _mixed_normal,
     _sd_prior,
     _pooled,
@@ -223,7 +321,7 @@ def model_source() -> str:
     """Source of the model code and priors: part of every cache key."""
     sources = [inspect.getsource(function) for function in MODEL_CODE]
     sources += [inspect.getsource(f) for f in (_data_updates, _centring, _slope_standard_errors)]
-    sources.append(repr(SD_PRIOR_SHAPE))
+    sources.append(repr((SD_PRIOR_SHAPE, LATENT_PRIOR)))
     sources.append(repr(sorted((k, asdict(v)) for k, v in PRIOR_SCALES.items())))
     return "\n".join(sources)
 
@@ -248,6 +346,8 @@ class Design:
     x0: float
     year0: float
     result_id: list[str]
+    x_var: np.ndarray | None = None
+    """Variance of a latent compute (measurement-error model only)."""
 
 
 def validate_rows(rows: pd.DataFrame) -> None:
@@ -384,26 +484,14 @@ def compiled_model(n_series_slots: int, n_task_slots: int, trend: bool, likeliho
     return _COMPILED[key]
 
 
-def _sample(
-    design: Design,
-    trend: bool,
-    likelihood: Likelihood,
-    seed: int,
-    settings: SamplerSettings,
-    timings: dict[str, float],
+def _run_nutpie(
+    compiled: Any, updates: dict[str, np.ndarray], seed: int, settings: SamplerSettings
 ) -> az.InferenceData:
-    """Compile (if needed), feed the data, sample with nutpie and tidy the posterior."""
+    """Feed the data to a compiled model and sample it with nutpie."""
     import nutpie
 
-    n_series_slots = _slots(len(design.series))
-    n_task_slots = _slots(len(design.tasks), 4)
-    start = time.perf_counter()
-    compiled = compiled_model(n_series_slots, n_task_slots, trend, likelihood)
-    updates = _data_updates(design, n_series_slots, n_task_slots)
     compiled = compiled.with_data(**{k: v for k, v in updates.items() if k in compiled.shared_data})
-    timings["compile_s"] = time.perf_counter() - start
-    start = time.perf_counter()
-    raw = nutpie.sample(
+    return nutpie.sample(
         compiled,
         chains=settings.chains,
         cores=settings.cores,
@@ -415,12 +503,34 @@ def _sample(
         save_warmup=False,
         progress_bar=False,
     )
+
+
+def _sample(
+    design: Design,
+    trend: bool,
+    likelihood: Likelihood,
+    seed: int,
+    settings: SamplerSettings,
+    timings: dict[str, float],
+) -> az.InferenceData:
+    """Compile (if needed), feed the data, sample with nutpie and tidy the posterior."""
+    n_series_slots = _slots(len(design.series))
+    n_task_slots = _slots(len(design.tasks), 4)
+    start = time.perf_counter()
+    compiled = compiled_model(n_series_slots, n_task_slots, trend, likelihood)
+    timings["compile_s"] = time.perf_counter() - start
+    start = time.perf_counter()
+    raw = _run_nutpie(compiled, _data_updates(design, n_series_slots, n_task_slots), seed, settings)
     timings["sample_s"] = time.perf_counter() - start
     return _tidy(raw, design, trend, likelihood)
 
 
 def _tidy(
-    raw: az.InferenceData, design: Design, trend: bool, likelihood: Likelihood
+    raw: az.InferenceData,
+    design: Design,
+    trend: bool,
+    likelihood: Likelihood,
+    latent: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> az.InferenceData:
     """Drop padding and raw parameters; name coordinates; add intercepts at x0, log-likelihood."""
     post = raw.posterior
@@ -436,6 +546,9 @@ def _tidy(
         keep[name] = values
     posterior = xr.Dataset(keep).drop_vars(["series_slot", "task_slot"], errors="ignore")
     posterior = posterior.assign_coords(series=design.series, task=design.tasks)
+    if latent is not None:
+        mean, variance = latent
+        design = replace(design, x_local=mean - design.x_mean[design.series_index], x_var=variance)
     intercept = _global_intercept(post, design)
     posterior["intercept_series"] = (("chain", "draw", "series"), intercept)
     loglik = _pointwise_loglik(post, design, likelihood)
@@ -716,3 +829,203 @@ def task_loo(fits: dict[str, ScalingFit], task: str) -> pd.DataFrame:
     table = az.compare(compared, ic="loo")
     table.attrs["n"] = len(chosen)
     return table
+
+
+# --- Measurement-error model: one latent training compute per result ------------------------
+
+REFERENCE_MEASURE = "network_operations"
+"""The measure taken as unbiased for training compute (epochs x FLOPs per pass x passes)."""
+
+
+def measure_offsets(compute: pd.DataFrame, measures: tuple[str, ...]) -> pd.Series:
+    """Typical log10 offset of each measure from the first, from results with several measures.
+
+    Least squares over the median pairwise differences (weighted by the number of pairs), the
+    reference fixed at 0; a measure never seen beside another gets offset 0.
+    """
+    wide = compute.pivot_table(index="result_id", columns="measure", values="log10_flops")
+    present = [m for m in measures if m in wide.columns]
+    equations, targets, weights = [], [], []
+    for i, a in enumerate(present):
+        for b in present[i + 1 :]:
+            both = wide[[a, b]].dropna()
+            if both.empty:
+                continue
+            row = np.zeros(len(present))
+            row[i], row[present.index(b)] = 1.0, -1.0
+            equations.append(row)
+            targets.append(float((both[a] - both[b]).median()))
+            weights.append(np.sqrt(len(both)))
+    anchor = np.zeros(len(present))
+    anchor[0] = 1.0
+    matrix = np.vstack([*equations, anchor * 1e3]) * np.r_[weights, 1.0][:, None]
+    rhs = np.r_[targets, 0.0] * np.r_[weights, 1.0]
+    solution = np.linalg.lstsq(matrix, rhs, rcond=None)[0]
+    return pd.Series(solution, index=present).reindex(list(measures), fill_value=0.0)
+
+
+def provisional_compute(compute: pd.DataFrame, measures: tuple[str, ...]) -> pd.Series:
+    """Per result, the mean of its measures moved by their typical offsets (centring only)."""
+    offsets = measure_offsets(compute, measures)
+    moved = compute["log10_flops"] - compute["measure"].map(offsets)
+    return moved.groupby(compute["result_id"]).mean()
+
+
+def _anchored_measures(frame: pd.DataFrame) -> set[str]:
+    """Measures linked to the reference within one task's results (via results with several)."""
+    anchored = {REFERENCE_MEASURE} & set(frame["measure"])
+    groups = [set(g) for _, g in frame.groupby("result_id")["measure"] if g.nunique() > 1]
+    grew = True
+    while grew:
+        grew = False
+        for group in groups:
+            if group & anchored and not group <= anchored:
+                anchored |= group
+                grew = True
+    return anchored
+
+
+def calibrated_observations(
+    compute: pd.DataFrame, task_of_result: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Observations whose (measure, task) bias can be learned, and the others with a reason.
+
+    A measure's bias in a task is learned only if the task's results link it to the reference
+    measure (a result with both, or a chain of such results). Other observations would sit on an
+    arbitrary scale, so they are left out.
+    """
+    frame = compute.assign(task=compute["result_id"].map(task_of_result))
+    keep = np.zeros(len(frame), dtype=bool)
+    for _, group in frame.groupby("task"):
+        anchored = _anchored_measures(group)
+        keep[frame.index.get_indexer(group.index[group["measure"].isin(anchored)])] = True
+    dropped = frame.loc[~keep, ["result_id", "measure"]].assign(
+        reason="measure not linked to network_operations within the task (bias not learnable)"
+    )
+    return frame.loc[keep].drop(columns="task"), dropped.reset_index(drop=True)
+
+
+def fit_measurement_error(
+    rows: pd.DataFrame,
+    compute: pd.DataFrame,
+    form: Form,
+    trend: bool = False,
+    likelihood: Likelihood = "normal",
+    seed: int = 2020,
+    *,
+    settings: SamplerSettings = DEFAULT_SETTINGS,
+    tag: str = "measurement-error",
+    gate: bool = True,
+) -> ScalingFit:
+    """The scaling model on a latent compute per result, observed through every measure it has.
+
+    ``rows``: fit-table rows of any measures (one per result is kept: task, series, error,
+    year; ``log10_compute`` is replaced); ``compute``: ``dataset.compute_long``. The posterior
+    adds ``bias`` (measure, task; only cells with observations mean anything) and ``noise``;
+    ``intercept_series`` and the log-likelihood refer to the reference measure's scale.
+    """
+    rows = rows.drop_duplicates("result_id")
+    measures = (REFERENCE_MEASURE, *sorted(set(compute["measure"]) - {REFERENCE_MEASURE}))
+    compute = compute.loc[
+        compute["result_id"].isin(rows["result_id"]), ["result_id", "measure", "log10_flops"]
+    ]
+    compute, dropped = calibrated_observations(compute, rows.set_index("result_id")["task"])
+    provisional = provisional_compute(compute, measures)
+    rows = rows.assign(log10_compute=rows["result_id"].map(provisional))
+    uncalibrated = rows.loc[rows["log10_compute"].isna(), ["result_id", "series"]].assign(
+        reason="no calibrated compute measure"
+    )
+    used, excluded = eligible_rows(rows.loc[rows["log10_compute"].notna()], trend)
+    excluded = pd.concat([uncalibrated, excluded], ignore_index=True)
+    design = make_design(used, form)
+    observed = compute.loc[compute["result_id"].isin(design.result_id)].sort_values(
+        ["result_id", "measure"]
+    )
+    position = {r: i for i, r in enumerate(design.result_id)}
+    result_index = observed["result_id"].map(position).to_numpy("int64")
+    task_of_result = design.task_of_series[design.series_index]
+    extra = {
+        "compute_value": observed["log10_flops"].to_numpy(float),
+        "compute_result": result_index,
+        "compute_measure": observed["measure"].map(measures.index).to_numpy("int64"),
+        "compute_task": task_of_result[result_index].astype("int64"),
+        "x_centre": design.x_mean[design.series_index],
+    }
+    data = pd.DataFrame(
+        {
+            "result_id": design.result_id,
+            "series": [design.series[i] for i in design.series_index],
+            "error": design.error,
+            "year": design.year,
+        }
+    )
+    key = cache.cache_key(
+        pd.concat([data, observed.reset_index(drop=True)], axis=1),
+        model_source(),
+        {
+            **asdict(settings),
+            "seed": seed,
+            "trend": trend,
+            "likelihood": likelihood,
+            "form": form,
+            "measures": measures,
+        },
+    )
+    timings: dict[str, float] = {}
+
+    def sample() -> az.InferenceData:
+        n_series_slots, n_task_slots = _slots(len(design.series)), _slots(len(design.tasks), 4)
+        start = time.perf_counter()
+        shape = (n_series_slots, n_task_slots, measures, trend, likelihood)
+        if shape not in _COMPILED:
+            import nutpie
+
+            _COMPILED[shape] = nutpie.compile_pymc_model(build_measurement_model(*shape))
+        timings["compile_s"] = time.perf_counter() - start
+        start = time.perf_counter()
+        updates = {**_data_updates(design, n_series_slots, n_task_slots), **extra}
+        raw = _run_nutpie(_COMPILED[shape], updates, seed, settings)
+        timings["sample_s"] = time.perf_counter() - start
+        mean, variance, _ = _latent_moments(
+            raw.posterior["bias"].values,
+            raw.posterior["noise"].values,
+            extra["compute_value"],
+            extra["compute_result"],
+            extra["compute_measure"],
+            extra["compute_task"],
+            len(design.y),
+            np,
+        )
+        return _tidy(raw, design, trend, likelihood, latent=(mean, variance))
+
+    start = time.perf_counter()
+    idata, hit = cache.cached_posterior(key, sample, label="measurement")
+    timings["total_s"] = time.perf_counter() - start
+    label = fit_label(form, trend, likelihood, tag)
+    names = [*reported_parameters(trend, likelihood), "noise"]
+    table = diagnostics.fit_diagnostics(idata, names, label)
+    table.insert(1, "n_obs", len(design.y))
+    table.insert(2, "n_series", len(design.series))
+    if gate:
+        diagnostics.check_gate(table)
+    fit = ScalingFit(
+        idata=idata,
+        form=form,
+        trend=trend,
+        likelihood=likelihood,
+        x0=design.x0,
+        year0=design.year0,
+        series=design.series,
+        tasks=design.tasks,
+        series_task={
+            s: design.tasks[t] for s, t in zip(design.series, design.task_of_series, strict=True)
+        },
+        diagnostics=table,
+        label=label,
+        cache_hit=hit,
+        timings=timings,
+        rows=used,
+        excluded=excluded,
+    )
+    fit.dropped_observations = dropped
+    return fit
