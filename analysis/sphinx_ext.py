@@ -10,8 +10,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import os
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -21,8 +23,16 @@ from sphinx.application import Sphinx
 
 from analysis import __version__
 from analysis.figures import figure_bibtex, figure_citation_text
-from analysis.paths import DATA_DIR, FIGURES_DIR, GENERATED_DIR
+from analysis.paths import DATA_DIR, FIGURES_DIR, GENERATED_DIR, REPO_ROOT
 
+DEFAULT_INPUTS = ("data/*.csv", "data/manual/*.csv", "analysis/**/*.py")
+"""Files every executed chapter depends on: the curated data and the analysis code."""
+INPUTS_KEY = re.compile(r"^complim_inputs:\s*\[(?P<files>[^\]]*)\]\s*$", re.M)
+DIGEST_CELL = (
+    "\n```{{code-cell}} ipython3\n:tags: [remove-cell]\n"
+    "# inputs digest: this chapter re-executes when its data, code or assumptions change\n"
+    "# {digest}\n```\n"
+)
 VEGA_BUNDLE = "complim-vega.js"
 STATIC_DIR = GENERATED_DIR / "static"
 SITE_DIR = GENERATED_DIR / "site"
@@ -55,6 +65,37 @@ def copy_data_files(site_dir: Path = SITE_DIR, data_dir: Path = DATA_DIR) -> lis
             shutil.copy2(source, target / source.name)
             copied.append(target / source.name)
     return copied
+
+
+def chapter_inputs(source: str) -> list[str]:
+    """Glob patterns of the files a chapter depends on: the defaults plus its front matter's
+    ``complim_inputs: [config/assumptions.yaml, ...]``."""
+    match = INPUTS_KEY.search(source.split("\n---", 2)[0] if source.startswith("---") else "")
+    extra = [f.strip().strip("'\"") for f in match["files"].split(",")] if match else []
+    return [*DEFAULT_INPUTS, *[f for f in extra if f]]
+
+
+def inputs_digest(patterns: list[str], root: Path = REPO_ROOT) -> str:
+    """SHA-256 over the names and contents of every file matching ``patterns``."""
+    digest = hashlib.sha256()
+    for pattern in patterns:
+        for path in sorted(root.glob(pattern)):
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def add_inputs_digest(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Append a hidden cell naming the digest of an executed chapter's inputs.
+
+    Jupyter Book's execution cache keys on a notebook's code only; with the digest in the
+    code, changing the data, the analysis code or a chapter's declared assumptions makes
+    exactly the chapters that depend on them execute again.
+    """
+    text = source[0]
+    if "```{code-cell}" in text:
+        source[0] = text + DIGEST_CELL.format(digest=inputs_digest(chapter_inputs(text)))
 
 
 def build_date() -> str:
@@ -131,6 +172,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Sphinx entry point."""
     app.connect("config-inited", on_config_inited)
     app.connect("doctree-resolved", add_figure_links)
+    app.connect("source-read", add_inputs_digest)
     app.connect("html-page-context", tidy_page_scripts, priority=900)
     app.add_js_file(VEGA_BUNDLE, priority=200)
     app.add_css_file("complim.css")

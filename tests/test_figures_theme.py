@@ -100,3 +100,35 @@ def test_data_files_copied(tmp_path: Path) -> None:
     (source / "notes.md").write_text("not a table")
     copied = copy_data_files(tmp_path / "site", source)
     assert [p.name for p in copied] == ["results.csv"]
+
+
+def test_chapter_inputs_read_front_matter() -> None:
+    from analysis.sphinx_ext import DEFAULT_INPUTS, chapter_inputs
+
+    text = "---\nkernelspec: {}\ncomplim_inputs: [config/assumptions.yaml, 'x/*.csv']\n---\n# T\n"
+    assert chapter_inputs(text) == [*DEFAULT_INPUTS, "config/assumptions.yaml", "x/*.csv"]
+    assert chapter_inputs("# no front matter\ncomplim_inputs: [y]\n") == list(DEFAULT_INPUTS)
+
+
+def test_inputs_digest_follows_contents(tmp_path: Path) -> None:
+    from analysis.sphinx_ext import inputs_digest
+
+    (tmp_path / "data").mkdir()
+    table = tmp_path / "data" / "results.csv"
+    table.write_text("a\n1\n")
+    before = inputs_digest(["data/*.csv"], tmp_path)
+    assert inputs_digest(["data/*.csv"], tmp_path) == before
+    table.write_text("a\n2\n")
+    assert inputs_digest(["data/*.csv"], tmp_path) != before
+    assert inputs_digest(["config/*.yaml"], tmp_path) != before
+
+
+def test_digest_cell_only_in_executed_chapters() -> None:
+    from analysis.sphinx_ext import add_inputs_digest
+
+    executed = ["# A\n```{code-cell} ipython3\nx = 1\n```\n"]
+    static = ["# B\nJust prose.\n"]
+    add_inputs_digest(None, "a", executed)  # type: ignore[arg-type]
+    add_inputs_digest(None, "b", static)  # type: ignore[arg-type]
+    assert executed[0].count("```{code-cell}") == 2 and "inputs digest" in executed[0]
+    assert static == ["# B\nJust prose.\n"]
