@@ -478,3 +478,14 @@ def test_bad_manual_results_name_line_and_column(tmp_path, column, value, proble
 def test_missing_manual_file_is_empty(tmp_path):
     records, _ = read_manual_results(tmp_path / "absent.csv")
     assert records.empty
+
+
+def test_epoch_supplement_keeps_only_known_papers_outside_the_families():
+    from analysis.curate import epoch_supplement
+    from analysis.paths import sources_dir
+
+    extra = epoch_supplement(sources_dir(), {"1910.10683"}, set())
+    assert len(extra) >= 1
+    assert set(extra["arxiv_id"]) == {"1910.10683"}
+    assert extra["task"].isna().all()
+    assert (extra["source"] == "epoch-ai-models").all()
