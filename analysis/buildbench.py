@@ -42,20 +42,51 @@ def _edit_one_chapter(root: Path) -> None:
     chapter.write_text(text.replace(marker, marker + "# edited by the build benchmark\n", 1))
 
 
+def _edit_assumptions(root: Path) -> None:
+    """Change the assumptions file (a comment), as a researcher trying a scenario would."""
+    config = root / "config" / "assumptions.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n# edited by the build benchmark\n")
+
+
+def _executed_since(root: Path, since: float) -> list[str]:
+    """Chapters the execution cache recorded after ``since`` (seconds since the epoch)."""
+    from jupyter_cache import get_cache
+
+    cache = get_cache(root / "_build" / ".jupyter_cache")
+    return sorted(
+        Path(record.uri).name
+        for record in cache.list_cache_records()
+        if record.created.timestamp() >= since
+    )
+
+
+def _timed_step(root: Path, env: dict[str, str]) -> tuple[float, list[str]]:
+    start = time.time()
+    seconds = _build(root, env)
+    return seconds, _executed_since(root, start)
+
+
 def measure() -> dict[str, object]:
     """Cold, warm and one-chapter rebuild times on a fresh copy of the repository."""
     with tempfile.TemporaryDirectory(prefix="complim-bench-") as tmp:
         root = Path(tmp) / "repo"
         shutil.copytree(REPO_ROOT, root, ignore=COPY_IGNORE)
         env = {**os.environ, "COMPLIM_POSTERIOR_CACHE": str(Path(tmp) / "posteriors")}
-        cold = _build(root, env)
-        warm = _build(root, env)
+        cold, cold_executed = _timed_step(root, env)
+        warm, warm_executed = _timed_step(root, env)
         _edit_one_chapter(root)
-        edited = _build(root, env)
+        edited, edited_executed = _timed_step(root, env)
+        _edit_assumptions(root)
+        assumed, assumed_executed = _timed_step(root, env)
     return {
         "cold_build_s": round(cold, 1),
+        "cold_executed": cold_executed,
         "warm_rebuild_s": round(warm, 1),
+        "warm_executed": warm_executed,
         "one_chapter_edited_s": round(edited, 1),
+        "one_chapter_executed": edited_executed,
+        "assumptions_edited_s": round(assumed, 1),
+        "assumptions_executed": assumed_executed,
         "edited_chapter": EDITED_CHAPTER,
         "cpu_count": os.cpu_count(),
         "python": platform.python_version(),
@@ -71,8 +102,15 @@ def write_report(result: dict[str, object], out_dir: Path = REPORT_DIR) -> Path:
         ("cold build (empty caches)", result["cold_build_s"]),
         ("warm rebuild, nothing changed", result["warm_rebuild_s"]),
         (f"rebuild after editing {result['edited_chapter']}", result["one_chapter_edited_s"]),
+        ("rebuild after editing config/assumptions.yaml", result["assumptions_edited_s"]),
     ]
-    table = "| build | seconds |\n| --- | ---: |\n" + "".join(f"| {a} | {b} |\n" for a, b in rows)
+    executed = [
+        len(result[k])  # type: ignore[arg-type]
+        for k in ("cold_executed", "warm_executed", "one_chapter_executed", "assumptions_executed")
+    ]
+    table = "| build | seconds | chapters executed |\n| --- | ---: | ---: |\n" + "".join(
+        f"| {a} | {b} | {n} |\n" for (a, b), n in zip(rows, executed, strict=True)
+    )
     path = out_dir / "build-times.md"
     path.write_text(f"# Book build times ({result['cpu_count']} cores)\n\n{table}")
     return path
