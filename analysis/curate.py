@@ -758,7 +758,60 @@ def build_compute(
                 )
     compute = pd.DataFrame(rows, columns=COMPUTE_COLUMNS)
     compute["compute_id"] = unique_ids("c", zip(compute["compute_id"], strict=True))
+    compute = pd.concat([compute, architecture_flops(compute, results)], ignore_index=True)
     return compute.sort_values("compute_id").reset_index(drop=True)
+
+
+def architecture_keys(model: object, source: object = None) -> set[str]:
+    """Normalised names under which a model-zoo entry may match a paper's model name.
+
+    The full name, the name before timm's pretrained-weight tag (``resnet152.a1h_in1k`` ->
+    ``resnet152``) and, for MMPretrain, the name before its config suffix
+    (``resnet50_8xb32_in1k`` -> ``resnet50``).
+    """
+    if not isinstance(model, str) or not model.strip():
+        return set()
+    names = {model}
+    if " " not in model.strip():
+        names.add(model.split(".")[0])
+        if source == "mmpretrain-model-index":
+            names.add(model.split("_")[0])
+    return {k for k in (normalise_title(n) for n in names) if k}
+
+
+def architecture_flops(compute: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """FLOPs per pass of zoo models carried over to the same paper's own results.
+
+    FLOPs of one forward pass are a property of the architecture (at the zoo's input size), not
+    of a training run, so a zoo's value is attached (``match = architecture``) to a result of
+    the same paper and benchmark whose model name equals the zoo model's architecture name and
+    which has no FLOPs of its own. Training-time quantities are never carried over.
+    """
+    zoo = compute[(compute["quantity"] == "flops_per_pass") & (compute["match"] == "same-record")]
+    has_own = set(zoo["result_id"])
+    if zoo.empty:
+        return pd.DataFrame(columns=COMPUTE_COLUMNS)
+    keyed = zoo.assign(
+        _keys=[architecture_keys(m, s) for m, s in zip(zoo["model"], zoo["source"], strict=True)]
+    ).explode("_keys")
+    keyed = keyed[keyed["_keys"].notna()]
+    targets = results[
+        ~results["result_id"].isin(has_own) & (results["benchmark_role"] == "primary")
+    ]
+    targets = targets.assign(_keys=targets["model"].map(_norm_model)).dropna(subset=["_keys"])
+    pairs = targets[["result_id", "paper_id", "benchmark", "_keys"]].merge(
+        keyed.drop(columns=["result_id"]), on=["paper_id", "benchmark", "_keys"]
+    )
+    pairs = pairs.drop_duplicates(["result_id", "compute_id"])
+    out = pairs.assign(
+        derived_from=pairs["compute_id"],
+        compute_id=[
+            stable_id("c", cid, rid)
+            for cid, rid in zip(pairs["compute_id"], pairs["result_id"], strict=True)
+        ],
+        match="architecture",
+    )
+    return out[COMPUTE_COLUMNS]
 
 
 def _measure_inputs(measure: str) -> tuple[str, ...]:

@@ -42,7 +42,7 @@ MEASURES: tuple[str, ...] = (
 """Compute measures: training FLOP by hardware burden, by network operations, FLOPs of one
 forward pass, and training FLOP as estimated by Epoch AI or reported by the paper."""
 
-MATCH_PREFERENCE: tuple[str, ...] = ("same-record", "model", "paper-best")
+MATCH_PREFERENCE: tuple[str, ...] = ("same-record", "model", "architecture", "paper-best")
 """When several compute rows give one result the same measure, the best match kind wins and the
 median of its values is used."""
 

@@ -32,7 +32,7 @@ QUANTITIES = (
     "training_flops",
 )
 METHODS = ("reported", "hardware_burden", "network_operations", "epoch_estimate")
-MATCHES = ("same-record", "model", "paper-best", "paper")
+MATCHES = ("same-record", "model", "architecture", "paper-best", "paper")
 
 
 class DataValidationError(ValueError):
@@ -393,6 +393,7 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "result_id": "Result the fact is attached to (empty: paper-level fact without a result).",
         "match": (
             "How it was attached: same-record, model (same paper, benchmark, model name), "
+            "architecture (FLOPs per pass of a zoo model of the same architecture and paper), "
             "paper-best (the paper's best result on each primary benchmark of the record's task, "
             "or on the benchmark it names), paper (no result: a paper-level fact)."
         ),

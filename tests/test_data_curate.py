@@ -17,6 +17,9 @@ from analysis.benchmarks import (
     within_bounds,
 )
 from analysis.curate import (
+    COMPUTE_COLUMNS,
+    architecture_flops,
+    architecture_keys,
     assign_paper_ids,
     base_paper_key,
     best_title,
@@ -489,3 +492,41 @@ def test_epoch_supplement_keeps_only_known_papers_outside_the_families():
     assert set(extra["arxiv_id"]) == {"1910.10683"}
     assert extra["task"].isna().all()
     assert (extra["source"] == "epoch-ai-models").all()
+
+
+def test_architecture_keys():
+    assert architecture_keys("resnet152.a1h_in1k", "timm-results") == {
+        "resnet152a1hin1k",
+        "resnet152",
+    }
+    assert "resnet50" in architecture_keys("resnet50_8xb32_in1k", "mmpretrain-model-index")
+    assert "resnet50" not in architecture_keys("resnet50_8xb32_in1k", "timm-results")
+    assert architecture_keys("ResNet-50 (torchvision)", "x") == {"resnet50torchvision"}
+    assert architecture_keys(None) == set()
+
+
+def test_architecture_flops_carry_only_flops_to_same_paper_results():
+    compute = pd.DataFrame(
+        [
+            {"compute_id": "c1", "paper_id": "p", "result_id": "rz", "match": "same-record",
+             "model": "resnet152.tv_in1k", "benchmark": "imagenet", "quantity": "flops_per_pass",
+             "value": 2.3e10, "source": "timm-results"},
+            {"compute_id": "c2", "paper_id": "p", "result_id": "rz", "match": "same-record",
+             "model": "resnet152.tv_in1k", "benchmark": "imagenet", "quantity": "training_hours",
+             "value": 30.0, "source": "timm-results"},
+        ]
+    ).reindex(columns=COMPUTE_COLUMNS)  # fmt: skip
+    results = pd.DataFrame(
+        {
+            "result_id": ["rz", "rp", "rq", "ro"],
+            "paper_id": ["p", "p", "p", "other"],
+            "benchmark": ["imagenet"] * 4,
+            "benchmark_role": ["primary"] * 4,
+            "model": ["resnet152.tv_in1k", "ResNet-152", "ResNet-50", "ResNet-152"],
+        }
+    )
+    carried = architecture_flops(compute, results)
+    assert carried["result_id"].tolist() == ["rp"]
+    assert carried["quantity"].tolist() == ["flops_per_pass"]
+    assert carried["match"].tolist() == ["architecture"]
+    assert carried["derived_from"].tolist() == ["c1"]
