@@ -626,6 +626,8 @@ class ScalingFit:
     """Rows given but left out (result_id, series, reason)."""
     dropped_observations: pd.DataFrame = field(default_factory=pd.DataFrame)
     """Compute observations left out (measurement-error model only)."""
+    compute_observations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    """Compute observations used, with their task (measurement-error model only)."""
 
     @property
     def n_obs(self) -> int:
@@ -1038,4 +1040,7 @@ def fit_measurement_error(
         rows=used,
         excluded=excluded,
         dropped_observations=dropped,
+        compute_observations=observed.assign(
+            task=[design.tasks[t] for t in task_of_result[result_index]]
+        ),
     )

@@ -386,7 +386,8 @@ def loo_verdicts(measure: str = PRIMARY_MEASURE) -> pd.DataFrame:
     }
     records = []
     for task in fits["polynomial"].tasks:
-        table = models.task_loo(fits, task)
+        present = {label: fit for label, fit in fits.items() if task in fit.tasks}
+        table = models.task_loo(present, task)
         best, second = table.index[0], table.index[1]
         clear = table.loc[second, "elpd_diff"] > 2 * table.loc[second, "dse"]
         records.append(
@@ -495,17 +496,18 @@ def measurement_table(fit: models.ScalingFit) -> pd.DataFrame:
     """Posterior bias (per task with observations) and noise of each measure, log10 units."""
     post = fit.idata.posterior
     records = []
-    observed = set(fit.rows["task"])
+    counts = fit.compute_observations.groupby(["measure", "task"]).size()
     for measure in post["measure"].values:
         noise = _interval(post["noise"].sel(measure=measure).values.reshape(-1))
         for task in post["task"].values:
-            if task not in observed:
+            if (measure, task) not in counts.index:
                 continue
             bias = _interval(post["bias"].sel(measure=measure, task=task).values.reshape(-1))
             records.append(
                 {
                     "measure": measure,
                     "task": task,
+                    "observations": int(counts[(measure, task)]),
                     "bias": bias[0],
                     "bias_lo": bias[1],
                     "bias_hi": bias[2],
