@@ -115,6 +115,7 @@ def run() -> dict[str, Any]:
         from analysis import models
 
         models._BOOK_FITS.clear()
+        models._TABLES.clear()
         from analysis import report
 
         report.measurement_error_fit.cache_clear()

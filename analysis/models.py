@@ -790,15 +790,32 @@ def book_fit_specs() -> list[tuple[str, Form, bool]]:
 
 
 _BOOK_FITS: dict[tuple[str, Form, bool], BookFit] = {}
+_TABLES: dict[str, Any] = {}
+
+
+def book_tables() -> Any:
+    """``dataset.load_tables()``, loaded once per process."""
+    if "tables" not in _TABLES:
+        from analysis.dataset import load_tables
+
+        _TABLES["tables"] = load_tables()
+    return _TABLES["tables"]
+
+
+def book_fit_table(measure: str) -> Any:
+    """``dataset.fit_table`` of one measure, built once per process."""
+    if measure not in _TABLES:
+        from analysis.dataset import fit_table
+
+        _TABLES[measure] = fit_table(book_tables(), measure)
+    return _TABLES[measure]
 
 
 def book_fit(measure: str, form: Form, trend: bool = False) -> BookFit:
     """The book's fit for one measure, form and trend (cached on disk and in memory)."""
     key = (measure, form, trend)
     if key not in _BOOK_FITS:
-        from analysis.dataset import fit_table, load_tables
-
-        table = fit_table(load_tables(), measure)
+        table = book_fit_table(measure)
         fit = fit_scaling(table.rows, form, trend=trend, tag=measure)
         excluded = pd.concat([table.excluded, fit.excluded], ignore_index=True)
         _BOOK_FITS[key] = BookFit(measure=measure, fit=fit, rows=fit.rows, excluded=excluded)

@@ -47,11 +47,12 @@ def task_title(task: str) -> str:
 @cache
 def measurement_error_fit(form: Form) -> models.ScalingFit:
     """The measurement-error model over every measure (cached)."""
-    from analysis.dataset import compute_long, fit_table, load_tables
+    from analysis.dataset import compute_long
 
-    tables = load_tables()
-    rows = pd.concat([fit_table(tables, m).rows for m in models.BOOK_MEASURES], ignore_index=True)
-    return models.fit_measurement_error(rows, compute_long(tables), form)
+    rows = pd.concat(
+        [models.book_fit_table(m).rows for m in models.BOOK_MEASURES], ignore_index=True
+    )
+    return models.fit_measurement_error(rows, compute_long(models.book_tables()), form)
 
 
 @cache
@@ -210,12 +211,9 @@ class TaskSummary:
 def exclusion_counts(task: str) -> pd.DataFrame:
     """Per measure: results of the task in the fit table, in the primary no-trend fit, and left
     out with each reason."""
-    from analysis.dataset import fit_table, load_tables
-
-    tables = load_tables()
     records = []
     for measure in models.BOOK_MEASURES:
-        table = fit_table(tables, measure)
+        table = models.book_fit_table(measure)
         rows = table.rows.loc[table.rows["task"] == task]
         fit = models.book_fit(measure, "polynomial", False).fit
         used = fit.rows.loc[fit.rows["task"] == task]
@@ -485,9 +483,7 @@ def priors_table() -> pd.DataFrame:
 
 def imagenet_ols(measure: str = PRIMARY_MEASURE) -> pd.Series:
     """The study-style OLS of ImageNet top-1 error on compute, and with a year term."""
-    from analysis.dataset import fit_table, load_tables
-
-    rows = fit_table(load_tables(), measure).rows
+    rows = models.book_fit_table(measure).rows
     table = ols_per_series(rows, "polynomial").set_index("series")
     return table.loc["imagenet/top1_accuracy"]
 
