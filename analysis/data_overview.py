@@ -151,10 +151,11 @@ def results_search_html(tables: Tables, page_size: int = 100, model_chars: int =
     """
     merged = tables.results.merge(tables.papers[["paper_id", "year"]], on="paper_id", how="left")
     merged["model"] = merged["model"].fillna("").str.slice(0, model_chars)
-    merged["year"] = merged["year"].astype("Int64").astype(str).replace("<NA>", "")
+    merged["year"] = merged["year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
     merged["value"] = merged["value"].map(lambda v: f"{v:.4g}")
     rows = merged[list(SEARCH_COLUMNS)].sort_values(["benchmark", "metric", "year"]).to_numpy()
-    payload = json.dumps(rows.tolist(), ensure_ascii=False, separators=(",", ":"))
+    cells = [["" if pd.isna(cell) else str(cell) for cell in row] for row in rows.tolist()]
+    payload = json.dumps(cells, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     payload = payload.replace("</", "<\\/")
     header = "".join(f"<th>{html.escape(c)}</th>" for c in SEARCH_COLUMNS)
     return _SEARCH_TEMPLATE.format(header=header, payload=payload, page=page_size, total=len(rows))

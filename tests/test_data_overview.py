@@ -68,6 +68,11 @@ def test_search_table_is_self_contained(tables):
     data = re.search(
         r'<script type="application/json" id="complim-data">(.*?)</script>', page, re.S
     )
-    rows = json.loads(data.group(1).replace("<\\/", "</"))
+
+    def refuse(constant: str) -> None:
+        raise ValueError(f"{constant} is not valid JSON for a browser")
+
+    rows = json.loads(data.group(1).replace("<\\/", "</"), parse_constant=refuse)
     assert len(rows) == len(tables.results)
+    assert all(isinstance(cell, str) for row in rows for cell in row)
     assert len(page) < 2_000_000
