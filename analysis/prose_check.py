@@ -38,10 +38,8 @@ STRIP = [
 ]
 
 
-def _code_fence(stripped: str) -> str | None:
-    """The fence that opens a code block (code cells, plain code, math), else None."""
-    match = re.match(r"^(`{3,}|~{3,})\s*(\{(code-cell|code|math)\}|\w*$)", stripped)
-    return match.group(1) if match else None
+CODE_DIRECTIVES = {"code-cell", "code", "code-block", "math", "raw", "bibliography"}
+FENCE_OPEN = re.compile(r"^(`{3,}|~{3,}|:{3,})\s*(?:\{([\w:-]+)\})?")
 
 
 def _prose_lines(text: str) -> Iterable[tuple[int, str]]:
@@ -52,17 +50,20 @@ def _prose_lines(text: str) -> Iterable[tuple[int, str]]:
     if lines and lines[0].strip() == "---":
         start = next((i + 1 for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
     fence: str | None = None
-    in_math = False
+    in_code = in_math = False
     for number, line in enumerate(lines[start:], start + 1):
         stripped = line.strip()
-        if fence:
-            fence = None if stripped == fence else fence
+        if fence and stripped == fence:
+            fence, in_code = None, False
+            continue
+        if fence is None and (opened := FENCE_OPEN.match(stripped)):
+            fence = opened.group(1)
+            in_code = opened.group(2) is None or opened.group(2) in CODE_DIRECTIVES
             continue
         if stripped == "$$" or (stripped.startswith("$$") and not stripped.endswith("$$")):
             in_math = not in_math
             continue
-        fence = _code_fence(stripped)
-        if fence or in_math or stripped.startswith(("$$", ":", "#", "|", "```", ":::", "~~~")):
+        if in_code or in_math or stripped.startswith(("$$", ":", "#", "|")):
             continue
         yield number, line
 

@@ -161,6 +161,10 @@ def lines_chart(points: pd.DataFrame, lines: pd.DataFrame, title: str) -> alt.La
     return (band + line + dots).properties(title=title)
 
 
+PPC_LEVELS = (0.5, 0.9)
+"""Central posterior predictive intervals whose coverage the checks report."""
+
+
 def posterior_predictive_check(fit: models.ScalingFit, seed: int = 2020) -> pd.DataFrame:
     """Per series: share of observed responses inside the 50% and 90% posterior predictive
     intervals (near 0.5 and 0.9 when the model describes the spread well)."""
@@ -184,15 +188,14 @@ def posterior_predictive_check(fit: models.ScalingFit, seed: int = 2020) -> pd.D
     for s, name in enumerate(fit.series):
         mask = idx == s
         inside = {}
-        for level in (0.5, 0.9):
+        for level in PPC_LEVELS:
             low, high = np.quantile(predicted[:, mask], [(1 - level) / 2, (1 + level) / 2], axis=0)
             inside[level] = float(np.mean((observed[mask] >= low) & (observed[mask] <= high)))
         records.append(
             {
                 "series": name,
                 "n": int(mask.sum()),
-                "inside_50": inside[0.5],
-                "inside_90": inside[0.9],
+                **{f"inside_{round(100 * level)}": inside[level] for level in PPC_LEVELS},
             }
         )
     return pd.DataFrame.from_records(records)
@@ -238,12 +241,26 @@ def _glue(key: str, value: object) -> None:
     glue(key, value, display=False)
 
 
+def glue_conventions(prefix: str) -> None:
+    """Glue the constants the prose names (interval level, PPC levels, diagnostics gate)."""
+    from analysis.diagnostics import MAX_RHAT, MIN_ESS_BULK
+
+    _glue(f"{prefix}-interval", round(100 * (INTERVAL[1] - INTERVAL[0])))
+    _glue(f"{prefix}-ppc-inner", round(100 * PPC_LEVELS[0]))
+    _glue(f"{prefix}-ppc-outer", round(100 * PPC_LEVELS[1]))
+    _glue(f"{prefix}-ppc-inner-share", PPC_LEVELS[0])
+    _glue(f"{prefix}-ppc-outer-share", PPC_LEVELS[1])
+    _glue(f"{prefix}-max-rhat", MAX_RHAT)
+    _glue(f"{prefix}-min-ess", round(MIN_ESS_BULK))
+
+
 def task_report(task: str) -> TaskSummary:
     """Glue every item of a task chapter (keys ``task-<slug>-...``) and return its summary."""
     from analysis.figures import publish_figure
 
     slug = task_slug(task)
     prefix = f"task-{slug}"
+    glue_conventions(prefix)
     counts = exclusion_counts(task)
     fits = [b for b in all_fits() if task in b.fit.tasks]
     n_results = int(counts["with this measure"].max()) if not counts.empty else 0
@@ -516,6 +533,14 @@ def measurement_table(fit: models.ScalingFit) -> pd.DataFrame:
 def methods_report() -> None:
     """Glue every item of the methods chapter (keys ``methods-...``)."""
     from analysis.figures import publish_figure
+    from analysis.models import PRIOR_SCALES
+    from analysis.reproduction import STUDY_IMAGENET_R2, STUDY_IMAGENET_TREND_R2
+
+    glue_conventions("methods")
+    _glue("methods-scale-polynomial", PRIOR_SCALES["polynomial"].scale)
+    _glue("methods-scale-exponential", PRIOR_SCALES["exponential"].scale)
+    _glue("methods-study-r2", round(100 * STUDY_IMAGENET_R2))
+    _glue("methods-study-trend-r2", round(100 * STUDY_IMAGENET_TREND_R2))
 
     prior = pd.concat([prior_predictive(form) for form in FORMS], ignore_index=True)
     publish_figure(
@@ -573,6 +598,8 @@ def methods_report() -> None:
 def cross_task_report() -> None:
     """Glue every item of the cross-task chapter (keys ``cross-task-...``)."""
     from analysis.figures import publish_figure
+
+    glue_conventions("cross-task")
 
     slopes = task_slopes()
     poly = slopes.loc[slopes["form"] == "polynomial"].copy()

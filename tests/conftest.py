@@ -18,8 +18,14 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the book strictly (-W -n --keep-going) from scratch into a temporary directory.
 
     The execution cache and the posterior cache both start empty, so every chapter executes
-    and every model is sampled: this is the cold build a fresh clone gets.
+    and every model is sampled: this is the cold build a fresh clone gets. While working on
+    the tests themselves, ``COMPLIM_BUILT_BOOK=_build/html`` reuses a book built before.
     """
+    reuse = os.environ.get("COMPLIM_BUILT_BOOK")
+    if reuse:
+        html = Path(reuse)
+        assert (html / "index.html").exists(), f"COMPLIM_BUILT_BOOK={reuse} holds no built book"
+        return html
     out = tmp_path_factory.mktemp("book")
     env = {**os.environ, "COMPLIM_POSTERIOR_CACHE": str(out / "posteriors")}
     command = [str(JUPYTER_BOOK), "build", str(REPO_ROOT), "--path-output", str(out)]

@@ -64,7 +64,7 @@ def test_citations_link_to_the_bibliography(site) -> None:
     page = browser.new_page()
     page.goto(base + "book/question.html")
     hrefs = page.eval_on_selector_all(
-        "span.cite a, a.reference.internal[href*='bibliography']", "els => els.map(e => e.href)"
+        "article a.reference.internal[href*='bibliography']", "els => els.map(e => e.href)"
     )
     page.close()
     assert hrefs, "the first chapter cites nothing"
@@ -75,11 +75,18 @@ def test_chart_tooltip_appears_on_hover(site) -> None:
     base, browser, _ = site
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(base + "book/question.html", wait_until="networkidle")
-    page.wait_for_selector(".complim-chart svg .mark-symbol path, .complim-chart svg .mark-symbol")
-    mark = page.locator(".complim-chart svg .mark-symbol path").first
-    mark.scroll_into_view_if_needed()
-    mark.hover(force=True)
-    page.wait_for_selector("#vg-tooltip-element.visible", timeout=5_000)
+    points = page.locator(".complim-chart svg g.mark-symbol.role-mark path")
+    points.first.wait_for(state="attached")
+    shown = False
+    for index in range(min(points.count(), 20)):
+        point = points.nth(index)
+        point.scroll_into_view_if_needed()
+        point.hover(force=True)
+        page.wait_for_timeout(150)
+        if page.locator("#vg-tooltip-element.visible").count():
+            shown = True
+            break
+    assert shown, "no tooltip appeared when hovering the chart's points"
     text = page.inner_text("#vg-tooltip-element")
     page.close()
     assert text.strip(), "the tooltip is empty"

@@ -66,7 +66,7 @@ def test_every_glued_figure_has_its_files(built_book: Path) -> None:
 def test_footer_names_version_and_build_date(built_book: Path) -> None:
     from analysis import __version__
 
-    index = (built_book / "index.html").read_text()
+    index = (built_book / "book" / "index.html").read_text()
     footer = re.search(r"Computational Limits · version ([\w.]+) · built (\d{4}-\d\d-\d\d)", index)
     assert footer, "footer lacks version and build date"
     assert footer.group(1) == __version__
