@@ -14,24 +14,13 @@ import numpy as np
 import pandas as pd
 
 from analysis import models
+from analysis.benchmarks import TASKS
 from analysis.forms import FORMS, Form, error_from_response, response
 from analysis.ols import ols_per_series
 
 PRIMARY_MEASURE = "hardware_burden"
 """The study's measure (processors x peak FLOP/s x training time): the task chapters' lead fit."""
 INTERVAL = (0.05, 0.95)
-TASKS: tuple[str, ...] = (
-    "image_classification",
-    "object_detection",
-    "question_answering",
-    "named_entity_recognition",
-    "machine_translation",
-    "speech_recognition",
-    "face_detection",
-    "image_generation",
-    "pose_estimation",
-)
-"""The nine tasks of the study's second version, in the order of the book."""
 
 
 def task_slug(task: str) -> str:

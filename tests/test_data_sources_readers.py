@@ -6,10 +6,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.benchmarks import TASKS
 from analysis.hardware import CHIP_NAMES
 from analysis.paths import sources_dir
 from analysis.sources import READERS, RECORD_COLUMNS, read_all_records
-from analysis.sources._common import EMAIL_PATTERN, SCORE_ORIGINS, TASKS
+from analysis.sources._common import EMAIL_PATTERN, SCORE_ORIGINS
 from analysis.sources.compute_facts import BENCHMARK_TASKS
 
 METRICS = ("top1_accuracy", "top5_accuracy", "box_ap", "f1", "em", "bleu", "wer", "ap", "pckh")

@@ -56,17 +56,6 @@ NUMERIC_COLUMNS = (
     "training_flops",
 )
 
-TASKS = (
-    "image_classification",
-    "object_detection",
-    "question_answering",
-    "named_entity_recognition",
-    "machine_translation",
-    "speech_recognition",
-    "face_detection",
-    "image_generation",
-    "pose_estimation",
-)
 SCORE_ORIGINS = ("paper", "library re-evaluation", "library re-training")
 FLOPS_CONVENTIONS = ("FLOPs", "multiply-adds")
 MACS_TO_FLOPS = 2.0
