@@ -19,7 +19,14 @@ from pathlib import Path
 from analysis.paths import REPO_ROOT
 
 REPORT_DIR = REPO_ROOT / "reports"
-COPY_IGNORE = shutil.ignore_patterns(".venv", "_build", ".cache", "_generated", ".git", "reports")
+ROOT_ONLY_IGNORED = {".venv", "_build", ".cache", "_generated", ".git", "reports"}
+
+
+def _ignore_at_root(directory: str, names: list[str]) -> set[str]:
+    """Skip caches, builds and reports at the top of the repository only (data/reports stays)."""
+    return ROOT_ONLY_IGNORED & set(names) if Path(directory) == REPO_ROOT else set()
+
+
 EDITED_CHAPTER = "book/question.md"
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
 
@@ -70,7 +77,7 @@ def measure() -> dict[str, object]:
     """Cold, warm and one-chapter rebuild times on a fresh copy of the repository."""
     with tempfile.TemporaryDirectory(prefix="complim-bench-") as tmp:
         root = Path(tmp) / "repo"
-        shutil.copytree(REPO_ROOT, root, ignore=COPY_IGNORE)
+        shutil.copytree(REPO_ROOT, root, ignore=_ignore_at_root)
         env = {**os.environ, "COMPLIM_POSTERIOR_CACHE": str(Path(tmp) / "posteriors")}
         cold, cold_executed = _timed_step(root, env)
         warm, warm_executed = _timed_step(root, env)
