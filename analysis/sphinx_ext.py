@@ -95,7 +95,8 @@ def add_inputs_digest(app: Sphinx, docname: str, source: list[str]) -> None:
     """
     text = source[0]
     if "```{code-cell}" in text:
-        source[0] = text + DIGEST_CELL.format(digest=inputs_digest(chapter_inputs(text)))
+        root = Path(app.srcdir) if app is not None else REPO_ROOT
+        source[0] = text + DIGEST_CELL.format(digest=inputs_digest(chapter_inputs(text), root))
 
 
 def build_date() -> str:

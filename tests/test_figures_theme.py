@@ -132,3 +132,21 @@ def test_digest_cell_only_in_executed_chapters() -> None:
     add_inputs_digest(None, "b", static)  # type: ignore[arg-type]
     assert executed[0].count("```{code-cell}") == 2 and "inputs digest" in executed[0]
     assert static == ["# B\nJust prose.\n"]
+
+
+def test_digest_reads_the_book_being_built(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from analysis.sphinx_ext import add_inputs_digest
+
+    (tmp_path / "config").mkdir()
+    config = tmp_path / "config" / "assumptions.yaml"
+    text = "---\ncomplim_inputs: [config/assumptions.yaml]\n---\n```{code-cell} ipython3\nx\n```\n"
+    app = SimpleNamespace(srcdir=str(tmp_path))
+    config.write_text("year: 2020\n")
+    first = [text]
+    add_inputs_digest(app, "a", first)  # type: ignore[arg-type]
+    config.write_text("year: 2030\n")
+    second = [text]
+    add_inputs_digest(app, "a", second)  # type: ignore[arg-type]
+    assert first[0] != second[0], "editing the assumptions must change the chapter's code"
