@@ -604,9 +604,34 @@ def _norm_model(text: object) -> str | None:
     return normalise_title(text) if isinstance(text, str) else None
 
 
+_SINGLE_MODEL_TAG = re.compile(r"\(\s*single(?:[\s-]+model)?\s*\)", re.IGNORECASE)
+
+
+def model_key(text: object) -> str | None:
+    """Normalised model name for attaching compute, without a "(single model)" tag.
+
+    Leaderboards tag a paper's single model ("BERT large (single)", "XLNet (single model)"),
+    compute sources name the model plainly ("BERT-Large", "XLNet"); the tag carries no
+    information once ensembles are told apart by :func:`is_ensemble`.
+
+    >>> model_key("BERT large (single)") == model_key("BERT-Large")
+    True
+    """
+    if not isinstance(text, str):
+        return None
+    return normalise_title(_SINGLE_MODEL_TAG.sub(" ", text))
+
+
+def is_ensemble(model: object) -> bool:
+    """Whether a model name says it is an ensemble ("BiDAF (ensemble)", "GNMT+RL Ensemble")."""
+    return isinstance(model, str) and "ensemble" in model.casefold()
+
+
 def _best_results(results: pd.DataFrame) -> pd.DataFrame:
     """Each paper's best result per primary benchmark (lowest error of its primary metric)."""
     primary = results[results["benchmark_role"] == "primary"].copy()
+    if primary.empty:
+        return primary
     primary = primary[
         primary["metric"]
         == primary["benchmark"].map(lambda b: PRIMARY_BENCHMARKS[b].primary_metric)
@@ -616,7 +641,14 @@ def _best_results(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def match_compute(
-    record: pd.Series, paper_id: str, own_result: str | None, results_by_paper: dict, best: dict
+    record: pd.Series,
+    paper_id: str,
+    own_result: str | None,
+    results_by_paper: dict,
+    best: dict,
+    *,
+    ensemble_best: dict | None = None,
+    ensemble_rule: bool = True,
 ) -> list[tuple[str | None, str]]:
     """(result_id, match) pairs a compute record attaches to.
 
@@ -624,15 +656,26 @@ def match_compute(
     model name, on the record's benchmark or a benchmark sharing its training set, see
     :func:`analysis.benchmarks.same_training`); ``paper-best`` (otherwise the paper's best
     result on each of those benchmarks, or, when the record names no benchmark, on each primary
-    benchmark of its task, or of any task when the paper has none in its task); ``paper`` (no
-    result: a paper-level fact).
+    benchmark of its task, or of any task when the paper has none in its task; a record naming
+    no benchmark whose model name matches results of some benchmarks also reaches the paper's
+    best result on each other evaluation split of the same training set, e.g. a SQuAD test
+    result named "BERT (single model)" when the dev result is "BERT large (single)");
+    ``paper`` (no result: a paper-level fact).
+
+    Ensembles (:func:`is_ensemble`): with ``ensemble_rule``, a record that does not name an
+    ensemble never attaches to an ensemble result (``best`` then holds each paper's best
+    single-model results), and a record naming an ensemble attaches only to ensemble results
+    (``ensemble_best``). Model names are compared by :func:`model_key`.
     """
     if own_result:
         return [(own_result, "same-record")]
     paper_results = results_by_paper.get(paper_id)
     benchmark = _clean(record.get("benchmark"))
-    model = _norm_model(record.get("model"))
-    bests = best.get(paper_id, {})
+    model = model_key(record.get("model"))
+    ensemble = is_ensemble(record.get("model"))
+    if ensemble_rule and paper_results is not None and "_ensemble" in paper_results:
+        paper_results = paper_results[paper_results["_ensemble"] == ensemble]
+    bests = ((ensemble_best or {}) if ensemble and ensemble_rule else best).get(paper_id, {})
 
     def same_model(benchmarks: tuple[str, ...] | None) -> list[str]:
         if paper_results is None or not model:
@@ -644,10 +687,16 @@ def match_compute(
 
     if not benchmark:
         hits = same_model(None)
-        if hits:
-            return [(rid, "model") for rid in hits]
         task = _clean(record.get("task"))
         in_task = {b: r for b, r in bests.items() if PRIMARY_BENCHMARKS[b].task == task}
+        if hits:
+            named = set(paper_results.loc[paper_results["result_id"].isin(hits), "benchmark"])
+            rest = {
+                b: r for b, r in in_task.items() if b not in named and named & set(same_training(b))
+            }
+            return [(rid, "model") for rid in hits] + [
+                (rid, "paper-best") for _, rid in sorted(rest.items())
+            ]
         bests = in_task or bests
         return [(rid, "paper-best") for _, rid in sorted(bests.items())] or [(None, "paper")]
     matches: list[tuple[str | None, str]] = []
@@ -675,18 +724,20 @@ def build_compute(
     frame = records[has_compute & paper_of.notna()]
     record_result = results.attrs.get("record_result", pd.Series(dtype=object))
     by_paper = {
-        p: g.assign(_model=g["model"].map(_norm_model)) for p, g in results.groupby("paper_id")
+        p: g.assign(_model=g["model"].map(model_key), _ensemble=g["model"].map(is_ensemble))
+        for p, g in results.groupby("paper_id")
     }
-    best_frame = _best_results(results)
-    best: dict[str, dict[str, str]] = {}
-    for p, b, r in zip(
-        best_frame["paper_id"], best_frame["benchmark"], best_frame["result_id"], strict=True
-    ):
-        best.setdefault(p, {})[b] = r
+    ensemble = results["model"].map(is_ensemble)
+    best = _best_map(results[~ensemble])
+    ensemble_best = _best_map(results[ensemble])
+    best_any = _best_map(results)
     rows: list[dict[str, object]] = []
+    withheld: list[dict[str, object]] = []
     for idx, record in frame.iterrows():
         paper_id = paper_of[idx]
-        targets = match_compute(record, paper_id, record_result.get(idx), by_paper, best)
+        own = record_result.get(idx)
+        targets = match_compute(record, paper_id, own, by_paper, best, ensemble_best=ensemble_best)
+        withheld += _withheld_from_ensembles(record, paper_id, own, by_paper, best_any, targets)
         base = {
             "paper_id": paper_id,
             "task": _clean(record.get("task")),
@@ -759,7 +810,52 @@ def build_compute(
     compute = pd.DataFrame(rows, columns=COMPUTE_COLUMNS)
     compute["compute_id"] = unique_ids("c", zip(compute["compute_id"], strict=True))
     compute = pd.concat([compute, architecture_flops(compute, results)], ignore_index=True)
-    return compute.sort_values("compute_id").reset_index(drop=True)
+    compute = compute.sort_values("compute_id").reset_index(drop=True)
+    compute.attrs["ensemble_withheld"] = pd.DataFrame(withheld, columns=WITHHELD_COLUMNS)
+    return compute
+
+
+WITHHELD_COLUMNS = ["source", "source_record", "model", "paper_id", "result_id", "match"]
+
+
+def _best_map(results: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """paper_id -> {primary benchmark: result_id of the paper's best result there}."""
+    best: dict[str, dict[str, str]] = {}
+    frame = _best_results(results)
+    for p, b, r in zip(frame["paper_id"], frame["benchmark"], frame["result_id"], strict=True):
+        best.setdefault(p, {})[b] = r
+    return best
+
+
+def _withheld_from_ensembles(
+    record: pd.Series,
+    paper_id: str,
+    own_result: str | None,
+    by_paper: dict,
+    best_any: dict,
+    targets: list[tuple[str | None, str]],
+) -> list[dict[str, object]]:
+    """Ensemble results the record would reach without the ensemble rule (for the report)."""
+    if own_result or is_ensemble(record.get("model")):
+        return []
+    paper_results = by_paper.get(paper_id)
+    if paper_results is None or not paper_results["_ensemble"].any():
+        return []
+    old = match_compute(record, paper_id, None, by_paper, best_any, ensemble_rule=False)
+    ensembles = set(paper_results.loc[paper_results["_ensemble"], "result_id"])
+    kept = {rid for rid, _ in targets}
+    return [
+        {
+            "source": record["source"],
+            "source_record": record["source_record"],
+            "model": _clean(record.get("model")),
+            "paper_id": paper_id,
+            "result_id": rid,
+            "match": match,
+        }
+        for rid, match in old
+        if rid in ensembles and rid not in kept
+    ]
 
 
 def architecture_keys(model: object, source: object = None) -> set[str]:
@@ -833,6 +929,9 @@ class CurationResult:
     hardware: pd.DataFrame
     exclusions: pd.DataFrame
     ambiguous: pd.DataFrame
+    ensemble_withheld: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=WITHHELD_COLUMNS)
+    )
 
 
 def read_compute_records(
@@ -919,6 +1018,103 @@ def _excluded_from_attrs(records: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["source", "source_file", "source_record", "reason", "rows"])
 
 
+SCOPE_FILE = DATA_DIR / "manual" / "compute_scope.csv"
+"""Compute records whose source says which benchmark their compute belongs to (see file)."""
+FLAGS_FILE = DATA_DIR / "manual" / "source_flags.csv"
+"""Source values kept as the source gives them but flagged with a finding (see file)."""
+
+
+def apply_compute_scope(records: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Set ``benchmark`` of the records listed in ``path`` (source, source_record, benchmark).
+
+    A listed record that is missing from the records raises ValueError naming the file and line.
+    """
+    scope = pd.read_csv(path, dtype=str)
+    out = records.copy()
+    out.attrs = dict(records.attrs)
+    for line, row in zip(range(2, len(scope) + 2), scope.itertuples(index=False), strict=True):
+        hit = (out["source"] == row.source) & (out["source_record"] == row.source_record)
+        if not hit.any():
+            raise ValueError(
+                f"{path.name}, line {line}, column source_record: no record "
+                f"{row.source_record!r} in source {row.source!r}"
+            )
+        out.loc[hit, "benchmark"] = row.benchmark
+    return out
+
+
+GENERAL_PURPOSE_REASON = (
+    "paper-level compute row repeated for another task family of a general-purpose system "
+    "(task left empty, kept once)"
+)
+
+
+def general_purpose_records(root: Path) -> set[tuple[str, str]]:
+    """(source, source_record) of Epoch AI systems whose ``Task`` cell also lists labels outside
+    the nine families (language modelling, chat, code ...): general-purpose systems."""
+    from analysis.sources import epoch_models
+
+    path = root / epoch_models.SOURCE / epoch_models.FILE
+    if not path.exists():
+        return set()
+    frame = pd.read_csv(path, usecols=["Model", "Task"])
+    general = set()
+    for index, system in frame.iterrows():
+        labels = [t.strip() for t in str(system["Task"]).split(",") if t.strip()]
+        if any(label not in epoch_models.TASKS for label in labels):
+            general.add((epoch_models.SOURCE, f"row {index + 2}: {system['Model']}"))
+    return general
+
+
+def honest_tasks(
+    compute: pd.DataFrame, results: pd.DataFrame, general: set[tuple[str, str]]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The ``task`` of each compute row, from the paper's results where there are any.
+
+    A row attached to a result takes that result's task. A paper-level row keeps its record's
+    task when the paper has a result in that task; of a paper without results, only when the
+    source labels the system with the study's task families alone (a general-purpose system
+    in ``general``, e.g. a language model for which Epoch AI lists "Question answering" among
+    chat and code generation, gets no task). Rows that then repeat another row of the same
+    record (one per task family in the source) are kept once; returns (compute, dropped counts).
+    """
+    task_of_result = results.set_index("result_id")["task"]
+    paper_tasks = results.groupby("paper_id")["task"].agg(set).to_dict()
+    out = compute.copy()
+    attached = out["result_id"].notna()
+    out.loc[attached, "task"] = out.loc[attached, "result_id"].map(task_of_result)
+    for index in out.index[~attached]:
+        task, paper = out.at[index, "task"], out.at[index, "paper_id"]
+        if paper in paper_tasks:
+            keep = task in paper_tasks[paper]
+        else:
+            keep = (out.at[index, "source"], out.at[index, "source_record"]) not in general
+        if not keep:
+            out.at[index, "task"] = None
+    key = ["source", "source_record", "quantity", "result_id", "task", "value", "method"]
+    repeated = out[~attached & out["task"].isna()].duplicated(key, keep="first")
+    repeated = repeated.reindex(out.index, fill_value=False)
+    dropped = out[repeated]
+    counts = pd.DataFrame(
+        {
+            "source": dropped["source"],
+            "source_file": dropped["source_file"],
+            "source_record": dropped["source_record"],
+            "reason": GENERAL_PURPOSE_REASON,
+            "rows": 1,
+        }
+    )
+    return out[~repeated].reset_index(drop=True), counts
+
+
+def flagged_values(compute: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Compute rows carrying a value flagged in ``path``: compute_id, result_id and the finding."""
+    flags = pd.read_csv(path, dtype=str).drop(columns=["value"])
+    rows = compute.merge(flags, on=["source", "source_record", "quantity"])
+    columns = ["compute_id", "paper_id", "result_id", "source", "source_record", "quantity"]
+    return rows[[*columns, "value", "method", "finding", "evidence"]].sort_values("compute_id")
+
+
 def curate(root: Path) -> CurationResult:
     """Run the whole curation in memory."""
     board_records, board_excluded = leaderboards.read_leaderboards(root)
@@ -928,7 +1124,7 @@ def curate(root: Path) -> CurationResult:
     )
     compute_records, hardware, measures = read_compute_records(root, known)
     offset = len(board_records)
-    compute_records = compute_records.reset_index(drop=True)
+    compute_records = apply_compute_scope(compute_records.reset_index(drop=True), SCOPE_FILE)
     compute_records.index = compute_records.index + offset
     if measures is not None:
         measures = measures.reset_index(drop=True)
@@ -950,6 +1146,8 @@ def curate(root: Path) -> CurationResult:
     no_title = records[identity.record_paper.isin(untitled["paper_key"])]
     results, duplicates = build_results(records, paper_of)
     compute = build_compute(records, paper_of, results, measures)
+    withheld = compute.attrs["ensemble_withheld"]
+    compute, task_dropped = honest_tasks(compute, results, general_purpose_records(root))
     used = set(results["paper_id"]) | set(compute["paper_id"])
     unused = papers[~papers["paper_id"].isin(used)]
     papers = papers[papers["paper_id"].isin(used)].drop(columns=["paper_key"])
@@ -969,6 +1167,7 @@ def curate(root: Path) -> CurationResult:
         ],
         ignore_index=True,
     )
+    exclusions = pd.concat([exclusions, task_dropped], ignore_index=True)
     return CurationResult(
         papers=papers.sort_values("paper_id").reset_index(drop=True),
         results=results,
@@ -976,6 +1175,7 @@ def curate(root: Path) -> CurationResult:
         hardware=hardware,
         exclusions=exclusions,
         ambiguous=identity.ambiguous,
+        ensemble_withheld=withheld,
     )
 
 
@@ -1042,6 +1242,12 @@ def write_outputs(result: CurationResult, data_dir: Path) -> None:
     result.hardware.to_csv(data_dir / "hardware.csv", index=False, float_format="%.10g")
     result.ambiguous.to_csv(reports / "dedup_ambiguous.csv", index=False)
     exclusion_summary(result.exclusions).to_csv(reports / "exclusions.csv", index=False)
+    ensemble_report(result.ensemble_withheld, result.results).to_csv(
+        reports / "ensemble_withheld.csv", index=False
+    )
+    flagged_values(result.compute, FLAGS_FILE).to_csv(
+        reports / "flagged_values.csv", index=False, float_format="%.10g"
+    )
     bibliography.write_references(
         data_dir / "papers.csv", data_dir / "literature.bib", REPO_ROOT / "references.bib"
     )
@@ -1050,6 +1256,26 @@ def write_outputs(result: CurationResult, data_dir: Path) -> None:
     coverage(tables).to_csv(reports / "coverage.csv", index=False)
     write_datapackage(tables, data_dir)
     write_data_dictionary(tables, data_dir / "README.md")
+
+
+def ensemble_report(withheld: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """Ensemble results not given a single-model compute record (one row per pair), with the
+    benchmark and metric of the result and how the record would have been attached."""
+    info = results.set_index("result_id")[["benchmark", "metric", "model"]]
+    out = withheld.drop_duplicates().merge(
+        info.rename(columns={"model": "result_model"}),
+        left_on="result_id",
+        right_index=True,
+        how="left",
+    )
+    return out.rename(columns={"model": "record_model", "match": "would_match"}).sort_values(
+        ["benchmark", "paper_id", "result_id", "source", "source_record"]
+    )[
+        [
+            "benchmark", "metric", "paper_id", "result_id", "result_model", "source",
+            "source_record", "record_model", "would_match",
+        ]
+    ]  # fmt: skip
 
 
 def domain_counts(tables: Tables) -> pd.DataFrame:
@@ -1307,6 +1533,19 @@ DATA_README_REPORTS = """
 * `counts_by_domain.csv`: papers and results per task family.
 * `coverage.csv`: per primary benchmark, results of its primary metric and how many have
   each compute measure.
+* `ensemble_withheld.csv`: ensemble results that a single-model compute record would have
+  reached by model name or as the paper's best result, and was not attached to (a paper's
+  single-model compute is never attached to its ensemble; ensemble records attach only to
+  ensembles).
+* `flagged_values.csv`: compute rows whose source value is kept as the source gives it but
+  looks wrong (`manual/source_flags.csv` gives the finding and evidence).
+
+Compute attachment: model names are compared without a "(single model)" tag; records that
+`manual/compute_scope.csv` scopes to another benchmark (with the source's own evidence) attach
+only there. The `task` of a compute row is its result's task; a paper-level row keeps its
+record's task when the paper has results in that task, and for a paper without results only
+when the source labels the system with study task families alone (Epoch AI lists
+"Question answering" for many general-purpose language models: those rows have no task).
 """
 
 

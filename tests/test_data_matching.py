@@ -1,0 +1,162 @@
+"""Attaching compute to results: single-model tags, ensembles, scoped records, compute-row tasks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analysis.curate import (
+    apply_compute_scope,
+    honest_tasks,
+    is_ensemble,
+    match_compute,
+    model_key,
+)
+
+
+def _paper(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["result_id", "benchmark", "model"])
+    return frame.assign(
+        _model=frame["model"].map(model_key), _ensemble=frame["model"].map(is_ensemble)
+    )
+
+
+def test_single_model_tag_is_ignored_but_ensemble_is_not():
+    assert model_key("BERT large (single)") == model_key("BERT-Large")
+    assert model_key("XLNet (single model)") == model_key("XLNet") == "xlnet"
+    assert model_key("Conductor-net (single-model)") == model_key("Conductor-net")
+    assert model_key("FPN (single-scale)") != model_key("FPN")
+    assert is_ensemble("BiDAF (ensemble)") and is_ensemble("GNMT+RL Ensemble")
+    assert not is_ensemble("BiDAF (single model)") and not is_ensemble(None)
+
+
+def test_single_model_fact_never_reaches_the_ensemble():
+    by_paper = {
+        "p": _paper(
+            [("r1", "squad11", "BiDAF (ensemble)"), ("r2", "squad11", "BiDAF (single model)")]
+        )
+    }
+    best_single = {"p": {"squad11": "r2"}}
+    best_ensemble = {"p": {"squad11": "r1"}}
+    unnamed = pd.Series({"benchmark": "squad11", "model": "other name"})
+    assert match_compute(
+        unnamed, "p", None, by_paper, best_single, ensemble_best=best_ensemble
+    ) == [("r2", "paper-best")]
+    # without the rule the paper's best result (the ensemble) would get it
+    best_any = {"p": {"squad11": "r1"}}
+    assert match_compute(unnamed, "p", None, by_paper, best_any, ensemble_rule=False) == [
+        ("r1", "paper-best")
+    ]
+    ensemble_fact = pd.Series({"benchmark": "squad11", "model": "BiDAF ensemble of 12"})
+    assert match_compute(
+        ensemble_fact, "p", None, by_paper, best_single, ensemble_best=best_ensemble
+    ) == [("r1", "paper-best")]
+
+
+def test_ensemble_fact_without_an_ensemble_result_stays_a_paper_fact():
+    by_paper = {"p": _paper([("r2", "wmt2014_en_fr", "Deep-Att")])}
+    record = pd.Series({"benchmark": "wmt2014_en_fr", "model": "Deep-Att Ensemble"})
+    got = match_compute(
+        record, "p", None, by_paper, {"p": {"wmt2014_en_fr": "r2"}}, ensemble_best={}
+    )
+    assert got == [(None, "paper")]
+
+
+def test_named_record_reaches_other_split_of_the_same_training_set_only():
+    by_paper = {
+        "p": _paper(
+            [
+                ("dev", "squad11_dev", "BERT large (single)"),
+                ("test", "squad11", "BERT (single model)"),
+                ("ner", "conll2003", "BERT Large"),
+            ]
+        )
+    }
+    best = {"p": {"squad11": "test", "squad11_dev": "dev", "conll2003": "ner"}}
+    record = pd.Series({"benchmark": None, "model": "BERT-Large", "task": "question_answering"})
+    assert match_compute(record, "p", None, by_paper, best) == [
+        ("dev", "model"),
+        ("ner", "model"),
+        ("test", "paper-best"),
+    ]
+    cifar = {"q": _paper([("in", "imagenet", "ResNet-200"), ("c10", "cifar10", "ResNet-1001")])}
+    resnet = pd.Series({"benchmark": None, "model": "ResNet-200", "task": "image_classification"})
+    best_q = {"q": {"imagenet": "in", "cifar10": "c10"}}
+    assert match_compute(resnet, "q", None, cifar, best_q) == [("in", "model")]
+
+
+def test_scope_file_sets_the_benchmark_and_names_a_missing_record(tmp_path: Path):
+    records = pd.DataFrame(
+        {"source": ["s", "s"], "source_record": ["row 2: A", "row 3: B"], "benchmark": [None, None]}
+    )
+    records.attrs["excluded"] = {"x": 1}
+    scope = tmp_path / "scope.csv"
+    scope.write_text("source,source_record,benchmark,evidence\ns,row 3: B,cnn_daily_mail,quote\n")
+    out = apply_compute_scope(records, scope)
+    assert out["benchmark"].tolist()[1] == "cnn_daily_mail" and pd.isna(out["benchmark"].iloc[0])
+    assert out.attrs["excluded"] == {"x": 1}
+    scope.write_text("source,source_record,benchmark,evidence\ns,row 9: Z,b,quote\n")
+    with pytest.raises(ValueError, match=r"scope.csv, line 2, column source_record: .*row 9: Z"):
+        apply_compute_scope(records, scope)
+
+
+def test_compute_row_task_comes_from_results_or_a_specific_source_label():
+    results = pd.DataFrame(
+        {"result_id": ["r1"], "paper_id": ["p"], "task": ["named_entity_recognition"]}
+    )
+    base = {
+        "source": "epoch",
+        "source_file": "f",
+        "quantity": "training_flops",
+        "value": 1.0,
+        "method": "x",
+    }
+    compute = pd.DataFrame(
+        [
+            {
+                **base,
+                "paper_id": "p",
+                "result_id": "r1",
+                "task": "question_answering",
+                "source_record": "a",
+            },
+            {
+                **base,
+                "paper_id": "p",
+                "result_id": None,
+                "task": "question_answering",
+                "source_record": "a",
+            },
+            {
+                **base,
+                "paper_id": "llm",
+                "result_id": None,
+                "task": "question_answering",
+                "source_record": "g",
+            },
+            {
+                **base,
+                "paper_id": "llm",
+                "result_id": None,
+                "task": "machine_translation",
+                "source_record": "g",
+            },
+            {
+                **base,
+                "paper_id": "qa",
+                "result_id": None,
+                "task": "question_answering",
+                "source_record": "q",
+            },
+        ]
+    )
+    out, dropped = honest_tasks(compute, results, {("epoch", "g")})
+    assert out["task"].tolist()[0] == "named_entity_recognition"
+    assert pd.isna(out["task"].iloc[1])  # paper has no QA result
+    assert (
+        out[out["paper_id"] == "llm"]["task"].isna().all() and (out["paper_id"] == "llm").sum() == 1
+    )
+    assert out[out["paper_id"] == "qa"]["task"].tolist() == ["question_answering"]
+    assert dropped["rows"].sum() == 1 and dropped["reason"].str.contains("general-purpose").all()
