@@ -31,11 +31,13 @@ from analysis import leaderboards
 from analysis.benchmarks import (
     METRICS,
     PRIMARY_BENCHMARKS,
+    TASKS,
     error_of,
     is_primary,
     same_training,
     within_bounds,
 )
+from analysis.datapackage_check import validate_datapackage
 from analysis.dataset import Tables
 from analysis.paths import DATA_DIR, REPO_ROOT, sources_dir
 from analysis.schema import FIELD_DESCRIPTIONS
@@ -1384,7 +1386,96 @@ SOURCES = [
         "title": "Hand-read compute facts (data/manual/compute_facts.csv)",
         "path": "data/manual/compute_facts.csv",
     },
+    {
+        "title": "Hand-read results (data/manual/results.csv)",
+        "path": "data/manual/results.csv",
+    },
 ]
+
+
+SOURCE_TITLES: dict[str, str] = {
+    "pwc_2020": "Papers with Code evaluation tables (2020-08-28 dump)",
+    "squad_leaderboard": "SQuAD leaderboard",
+    "nlp_progress_2020": "NLP-progress",
+    "nlp_progress_2024": "NLP-progress",
+    "wer_are_we": "WER are we?",
+    "epoch-ai-models": "Epoch AI, Data on Notable AI Models",
+    "epoch-ml-hardware": "Epoch AI, Machine Learning Hardware",
+    "timm-results": "timm (PyTorch Image Models)",
+    "timm-model-index-2021": "timm (PyTorch Image Models)",
+    "mmpretrain-model-index": "OpenMMLab model zoos (MMPretrain, MMDetection, MMYOLO, MMPose)",
+    "mmpose-model-index": "OpenMMLab model zoos (MMPretrain, MMDetection, MMYOLO, MMPose)",
+    "mmyolo-model-index": "OpenMMLab model zoos (MMPretrain, MMDetection, MMYOLO, MMPose)",
+    "pycls-model-zoo": "pycls model zoo",
+    "detection-model-zoos": "Detectron / Detectron2 / maskrcnn-benchmark model zoos",
+    "convnet-burden": "convnet-burden",
+    "dawnbench-entries": "DAWNBench",
+    "openai-ai-and-efficiency": "OpenAI, AI and Efficiency",
+    "compute-facts": "Hand-read compute facts (data/manual/compute_facts.csv)",
+    "manual_results": "Hand-read results (data/manual/results.csv)",
+}
+"""Source slug (``source`` column; for hardware the folder of ``source``) -> SOURCES title."""
+
+FIELD_CONSTRAINTS: dict[str, dict[str, dict[str, object]]] = {
+    "papers": {
+        "paper_id": {"required": True, "unique": True},
+        "title": {"required": True},
+        "year": {"minimum": 1950, "maximum": 2026},
+        "date": {"pattern": r"\d{4}-\d{2}(-\d{2})?"},
+        "date_precision": {"enum": ["day", "month"]},
+        "sources": {"required": True},
+    },
+    "results": {
+        "result_id": {"required": True, "unique": True},
+        "paper_id": {"required": True},
+        "task": {"required": True, "enum": sorted(TASKS)},
+        "benchmark": {"required": True},
+        "benchmark_role": {"required": True, "enum": ["primary", "secondary"]},
+        "metric": {"required": True, "enum": sorted(METRICS)},
+        "value": {"required": True},
+        "higher_is_better": {"required": True},
+        "source": {"required": True},
+        "score_origin": {
+            "required": True,
+            "enum": ["paper", "library re-evaluation", "library re-training"],
+        },
+    },
+    "compute": {
+        "compute_id": {"required": True, "unique": True},
+        "paper_id": {"required": True},
+        "match": {
+            "required": True,
+            "enum": ["same-record", "model", "architecture", "paper-best", "paper"],
+        },
+        "task": {"enum": sorted(TASKS)},
+        "quantity": {"required": True, "enum": list(COMPUTE_QUANTITIES)},
+        "value": {"required": True, "minimum": 0},
+        "unit": {"required": True, "enum": sorted(set(COMPUTE_QUANTITIES.values()))},
+        "method": {
+            "required": True,
+            "enum": ["reported", "hardware_burden", "network_operations", "epoch_estimate"],
+        },
+        "source": {"required": True},
+    },
+    "hardware": {
+        "chip": {"required": True, "unique": True},
+        "peak_fp32_flops": {"minimum": 0},
+        "peak_fp16_flops": {"minimum": 0},
+        "peak_tensor_flops": {"minimum": 0},
+    },
+}
+"""Table Schema constraints written into the descriptor (checked by analysis.datapackage_check;
+analysis.schema checks more, e.g. positive compute values and scores within metric bounds)."""
+
+
+def _resource_sources(frame: pd.DataFrame) -> list[dict[str, str]]:
+    """The SOURCES entries whose rows appear in a table (by its ``source``/``sources`` column)."""
+    column = "sources" if "sources" in frame else "source"
+    slugs = frame[column].dropna().astype(str).str.split(";").explode().str.split("/").str[0]
+    titles = {SOURCE_TITLES.get(slug, slug) for slug in slugs}
+    known = [source for source in SOURCES if source["title"] in titles]
+    unknown = sorted(titles - {source["title"] for source in known})
+    return known + [{"title": title} for title in unknown]
 
 
 def _field_type(frame: pd.DataFrame, column: str) -> str:
@@ -1396,11 +1487,13 @@ def _field_type(frame: pd.DataFrame, column: str) -> str:
 
 def _resource(name: str, frame: pd.DataFrame, keys: dict[str, object]) -> dict[str, object]:
     descriptions = FIELD_DESCRIPTIONS.get(f"{name}.csv", {})
+    constraints = FIELD_CONSTRAINTS.get(name, {})
     fields = [
         {
             "name": c,
             "type": _field_type(frame, c),
             "description": descriptions.get(c, "See analysis/hardware.py."),
+            **({"constraints": constraints[c]} if c in constraints else {}),
         }
         for c in frame.columns
     ]
@@ -1411,6 +1504,7 @@ def _resource(name: str, frame: pd.DataFrame, keys: dict[str, object]) -> dict[s
         "mediatype": "text/csv",
         "encoding": "utf-8",
         "licenses": LICENCES,
+        "sources": _resource_sources(frame),
         "schema": {"fields": fields, **keys},
     }
 
@@ -1465,6 +1559,7 @@ def write_datapackage(tables: Tables, data_dir: Path) -> None:
     (data_dir / "datapackage.json").write_text(
         json.dumps(descriptor, indent=2) + "\n", encoding="utf-8"
     )
+    validate_datapackage(data_dir)
 
 
 def write_data_dictionary(tables: Tables, path: Path) -> None:
@@ -1505,7 +1600,9 @@ Do not edit the CSVs by hand: see `CONTRIBUTING.md`, "Adding a paper".
 * `results.csv`: one row per reported score (paper, benchmark, metric, value).
 * `compute.csv`: one row per compute value (long format), attached to results.
 * `hardware.csv`: accelerators with peak throughput, for hardware burden.
-* `datapackage.json`: Frictionless descriptor (types, keys, licences, sources).
+* `datapackage.json`: Frictionless descriptor (types, constraints, primary and foreign keys,
+  licences and sources per table), checked against the CSVs on every rebuild and `--check` by
+  `analysis/datapackage_check.py` (`.venv/bin/python -m analysis.datapackage_check`).
 * `LICENSE-DATA.md`: licences and attributions. `literature.bib`: hand-written literature.
 * `manual/compute_facts.csv`: compute facts read by hand from papers (with location);
   `manual/results.csv`: results read by hand from papers (see `CONTRIBUTING.md`).
@@ -1572,6 +1669,7 @@ def main(argv: list[str] | None = None) -> int:
         )  # fmt: skip
     try:
         tables = load_tables(args.data_dir)
+        validate_datapackage(args.data_dir)
     except DataValidationError as exc:
         log.error("validation failed: %s", exc)
         return 1
