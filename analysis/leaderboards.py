@@ -23,38 +23,9 @@ import pandas as pd
 
 from analysis.benchmarks import METRICS, is_primary, metric_slug, slugify
 from analysis.paths import DATA_DIR
+from analysis.sources import _common
+from analysis.sources._common import RECORD_COLUMNS
 
-RECORD_COLUMNS: tuple[str, ...] = (
-    "source",
-    "source_file",
-    "source_record",
-    "licence",
-    "paper_title",
-    "paper_url",
-    "arxiv_id",
-    "paper_date",
-    "year",
-    "authors",
-    "model",
-    "task",
-    "benchmark",
-    "metric",
-    "value",
-    "value_reported",
-    "score_origin",
-    "flops_per_pass",
-    "flops_convention",
-    "parameters",
-    "epochs",
-    "training_examples",
-    "chip",
-    "chip_count",
-    "training_hours",
-    "training_flops",
-    "training_flops_method",
-    "source_url",
-    "source_location",
-)
 EXCLUDED_COLUMNS: tuple[str, ...] = ("source", "source_file", "source_record", "reason")
 
 PWC_FILE = "pwc-2020-evaluation-tables/evaluation_tables.json"
@@ -135,10 +106,6 @@ _METRIC_OVERRIDES: dict[tuple[str, str, str], tuple[str, str]] = {
 }
 """(task, dataset, raw metric) -> (benchmark, metric) where the generic rule would be wrong."""
 
-_ARXIV_RE = re.compile(
-    r"arxiv\.org/(?:abs|pdf|format)/(?P<id>\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
-    re.IGNORECASE,
-)
 _NUMBER_RE = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[-+]?\d+)?$", re.IGNORECASE)
 _MONTHS = {
     m: i
@@ -163,19 +130,14 @@ _MONTHS = {
 
 
 def normalise_arxiv_id(text: str | None) -> str | None:
-    """The bare arXiv id (no version) of an arXiv URL or id; None when there is none.
+    """The bare arXiv id (no version) of an arXiv URL or id; None when there is none
+    (:func:`analysis.sources._common.normalise_arxiv_id`, which gives NaN instead).
 
     >>> normalise_arxiv_id("http://arxiv.org/pdf/1512.03385v1.pdf")
     '1512.03385'
     """
-    if not text or not isinstance(text, str):
-        return None
-    text = text.strip()
-    match = _ARXIV_RE.search(text)
-    if match:
-        return match.group("id")
-    bare = re.fullmatch(r"(?:arxiv:)?(\d{4}\.\d{4,5})(?:v\d+)?", text, re.IGNORECASE)
-    return bare.group(1) if bare else None
+    found = _common.normalise_arxiv_id(text)
+    return found if isinstance(found, str) else None
 
 
 def parse_score(raw: object) -> float | None:
@@ -455,24 +417,13 @@ class MarkdownRow:
 
 
 def markdown_tables(text: str) -> Iterator[MarkdownRow]:
-    """Rows of every pipe table in a markdown document, keyed by header cell."""
-    section = ""
-    header: list[str] | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("#"):
-            section, header = stripped.lstrip("#").strip(), None
-            continue
-        if not stripped.startswith("|"):
-            header = None
-            continue
-        cells = [c.strip() for c in stripped.strip("|").split("|")]
-        if header is None:
-            header = cells
-        elif all(re.fullmatch(r":?-+:?", c) for c in cells if c):
-            continue
-        else:
-            yield MarkdownRow(section, number, dict(zip(header, cells, strict=False)))
+    """Rows of every pipe table in a markdown document, keyed by header cell
+    (tables found by :func:`analysis.sources._common.markdown_tables`)."""
+    for table in _common.markdown_tables(text):
+        for line, cells in table["rows"]:
+            yield MarkdownRow(
+                table["heading"], line, dict(zip(table["header"], cells, strict=False))
+            )
 
 
 def first_link(cell: str) -> tuple[str | None, str | None]:
@@ -495,20 +446,43 @@ _WER_TABLES = {
 }
 
 
-def _markdown_record(
-    *, source: str, source_file: str, licence: str, source_url: str, mrow: MarkdownRow, column: str
-) -> dict[str, object]:
+def _markdown_score(
+    *,
+    source: str,
+    source_file: str,
+    licence: str,
+    source_url: str,
+    mrow: MarkdownRow,
+    column: str,
+    link_cell: str,
+    **fields: object,
+) -> tuple[dict[str, object] | None, dict[str, object] | None]:
+    """(record, None) for a numeric score in ``column`` of a row whose ``link_cell`` links a
+    paper, else (None, exclusion with the reason)."""
+    raw = mrow.cells.get(column, "")
+    where = f"{mrow.section} | line {mrow.line} | {column}"
+    title, paper_url = first_link(mrow.cells.get(link_cell, ""))
+    value = parse_score(raw)
+    if value is None or title is None:
+        reason = "no paper link" if title is None else f"value not numeric: {raw!r}"
+        return None, _excl(source, source_file, where, reason)
     record = _empty_record()
     record.update(
         source=source,
         source_file=source_file,
-        source_record=f"{mrow.section} | line {mrow.line} | {column}",
+        source_record=where,
         licence=licence,
         score_origin="paper",
         source_url=source_url,
         source_location=f"section {mrow.section!r}, line {mrow.line}",
+        paper_title=title,
+        paper_url=paper_url,
+        arxiv_id=normalise_arxiv_id(paper_url),
+        value=value,
+        value_reported=raw,
+        **fields,
     )
-    return record
+    return record, None
 
 
 def read_wer_are_we(sources_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -521,39 +495,24 @@ def read_wer_are_we(sources_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
         columns = _WER_TABLES.get(mrow.section)
         if not columns:
             continue
-        title, paper_url = first_link(mrow.cells.get("Paper", ""))
+        published = mrow.cells.get("Published", "")
         for column, benchmark in columns.items():
-            raw = mrow.cells.get(column, "")
-            if not raw:
+            if not mrow.cells.get(column, ""):
                 continue
-            where = f"{mrow.section} | line {mrow.line} | {column}"
             if "*Humans*" in mrow.cells.get("Paper", ""):
+                where = f"{mrow.section} | line {mrow.line} | {column}"
                 excluded.append(_excl(source, WER_FILE, where, "human baseline, not a model"))
                 continue
-            value = parse_score(raw)
-            if value is None or title is None:
-                reason = "no paper link" if title is None else f"value not numeric: {raw!r}"
-                excluded.append(_excl(source, WER_FILE, where, reason))
-                continue
-            published = mrow.cells.get("Published", "")
-            record = _markdown_record(
-                source=source, source_file=WER_FILE, licence=licence, source_url=url,
-                mrow=mrow, column=column,
+            record, exclusion = _markdown_score(
+                source=source, source_file=WER_FILE, licence=licence, source_url=url, mrow=mrow,
+                column=column, link_cell="Paper", paper_date=date_from_month_year(published),
+                year=year_from_text(published), model=mrow.cells.get("Notes") or None,
+                task="speech_recognition", benchmark=benchmark, metric="wer",
             )  # fmt: skip
-            record.update(
-                paper_title=title,
-                paper_url=paper_url,
-                arxiv_id=normalise_arxiv_id(paper_url),
-                paper_date=date_from_month_year(published),
-                year=year_from_text(published),
-                model=mrow.cells.get("Notes") or None,
-                task="speech_recognition",
-                benchmark=benchmark,
-                metric="wer",
-                value=value,
-                value_reported=raw,
-            )
-            records.append(record)
+            if record is None:
+                excluded.append(exclusion)
+            else:
+                records.append(record)
     return _frame(records, RECORD_COLUMNS), _frame(excluded, EXCLUDED_COLUMNS)
 
 
@@ -575,32 +534,16 @@ def read_nlp_progress_2024(sources_dir: Path) -> tuple[pd.DataFrame, pd.DataFram
             if not spec:
                 continue
             task, benchmark, column = spec
-            raw = mrow.cells.get(column, "")
-            where = f"{mrow.section} | line {mrow.line} | {column}"
-            title, paper_url = first_link(mrow.cells.get("Paper / Source", ""))
-            value = parse_score(raw)
-            if value is None or title is None:
-                reason = "no paper link" if title is None else f"value not numeric: {raw!r}"
-                excluded.append(_excl(source, source_file, where, reason))
-                continue
             model = re.sub(r"[♦\s]+$", "", mrow.cells.get("Model", "")).strip()
-            record = _markdown_record(
+            record, exclusion = _markdown_score(
                 source=source, source_file=source_file, licence=LICENCE_MIT, source_url=url,
-                mrow=mrow, column=column,
+                mrow=mrow, column=column, link_cell="Paper / Source", year=year_from_text(model),
+                model=model or None, task=task, benchmark=benchmark, metric=metric_slug(column),
             )  # fmt: skip
-            record.update(
-                paper_title=title,
-                paper_url=paper_url,
-                arxiv_id=normalise_arxiv_id(paper_url),
-                year=year_from_text(model),
-                model=model or None,
-                task=task,
-                benchmark=benchmark,
-                metric=metric_slug(column),
-                value=value,
-                value_reported=raw,
-            )
-            records.append(record)
+            if record is None:
+                excluded.append(exclusion)
+            else:
+                records.append(record)
     return _frame(records, RECORD_COLUMNS), _frame(excluded, EXCLUDED_COLUMNS)
 
 

@@ -160,3 +160,29 @@ def test_compute_row_task_comes_from_results_or_a_specific_source_label():
     )
     assert out[out["paper_id"] == "qa"]["task"].tolist() == ["question_answering"]
     assert dropped["rows"].sum() == 1 and dropped["reason"].str.contains("general-purpose").all()
+
+
+def test_markdown_heading_with_leading_space_starts_a_new_section():
+    from analysis.leaderboards import markdown_tables as leaderboard_rows
+    from analysis.sources._common import markdown_tables
+
+    text = "### A\n| m | s |\n|---|---|\n| x | 1 |\n\n ### B\n | m | s |\n|---|---|\n| y | 2 |\n"
+    assert [t["heading"] for t in markdown_tables(text)] == ["A", "B"]
+    assert [(r.section, r.cells["m"]) for r in leaderboard_rows(text)] == [("A", "x"), ("B", "y")]
+
+
+def test_one_arxiv_normaliser_for_leaderboards_and_compute_sources():
+    import numpy as np
+
+    from analysis.leaderboards import RECORD_COLUMNS, normalise_arxiv_id
+    from analysis.sources import _common
+
+    assert RECORD_COLUMNS is _common.RECORD_COLUMNS
+    assert "value_reported" in RECORD_COLUMNS and "flops_per_pass_raw" in RECORD_COLUMNS
+    for text, expected in [
+        ("https://arxiv.org/abs/cs/0101001", "cs/0101001"),
+        ("https://arxiv.org/html/2410.17725v1", "2410.17725"),
+        ("arXiv:1810.04805v2", "1810.04805"),
+    ]:
+        assert normalise_arxiv_id(text) == _common.normalise_arxiv_id(text) == expected
+    assert normalise_arxiv_id("no id") is None and np.isnan(_common.normalise_arxiv_id("no id"))

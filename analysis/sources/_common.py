@@ -26,6 +26,7 @@ RECORD_COLUMNS: list[str] = [
     "benchmark",
     "metric",
     "value",
+    "value_reported",
     "score_origin",
     "flops_per_pass",
     "flops_convention",
@@ -41,7 +42,8 @@ RECORD_COLUMNS: list[str] = [
     "source_url",
     "source_location",
 ]
-"""The tidy-record columns agreed with the data lead (D1); every reader returns exactly these."""
+"""The tidy-record columns of every reader (compute sources here, leaderboards in
+:mod:`analysis.leaderboards`); ``value_reported`` is the score as the source wrote it."""
 
 NUMERIC_COLUMNS = (
     "year",
@@ -63,6 +65,10 @@ MACS_TO_FLOPS = 2.0
 
 EMAIL_PATTERN = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 
+_ARXIV_URL = re.compile(
+    r"arxiv\.org/(?:abs|pdf|html|format)/(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?",
+    re.IGNORECASE,
+)
 _ARXIV_PATTERN = re.compile(
     r"(?:arxiv\.org/(?:abs|pdf|html)/|arxiv[:\s]*|^)(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?",
     re.IGNORECASE,
@@ -70,10 +76,16 @@ _ARXIV_PATTERN = re.compile(
 
 
 def normalise_arxiv_id(text: object) -> str | float:
-    """New-style arXiv id in a URL or string ("1512.03385"), without version; NaN if none."""
+    """arXiv id in a URL or string, without version: new style ("1512.03385") anywhere, old
+    style ("cs/0101001") in an arxiv.org URL; NaN if none.
+
+    >>> normalise_arxiv_id("http://arxiv.org/pdf/1512.03385v1.pdf")
+    '1512.03385'
+    """
     if not isinstance(text, str):
         return np.nan
-    match = _ARXIV_PATTERN.search(text.strip())
+    text = text.strip()
+    match = _ARXIV_URL.search(text) or _ARXIV_PATTERN.search(text)
     return match.group(1) if match else np.nan
 
 
@@ -211,8 +223,8 @@ def markdown_tables(text: str) -> list[dict]:
     index = 0
     while index < len(lines):
         line = lines[index]
-        if line.startswith("#"):
-            heading = line.lstrip("#").strip()
+        if line.lstrip().startswith("#"):
+            heading = line.strip().lstrip("#").strip()
         is_separator = index + 1 < len(lines) and re.fullmatch(
             r"\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*", lines[index + 1]
         )
