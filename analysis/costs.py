@@ -612,19 +612,28 @@ class BookInputs:
         return out
 
 
-def scaling_fit(rows: pd.DataFrame, key: str, measure: str | None = None) -> object:
+def scaling_fit(
+    rows: pd.DataFrame, key: str, measure: str | None = None, prior_multiplier: float = 1.0
+) -> object:
     """The cached scaling fit ``key`` (see FIT_KEYS) of ``rows``.
 
-    With ``measure`` given and a normal likelihood, the book's own fit
+    With ``measure`` given, a normal likelihood and default priors, the book's own fit
     (``analysis.models.book_fit``; ``rows`` must then be that measure's fit-table rows), else
     ``analysis.models.fit_scaling`` on ``rows`` (same settings, so the same posterior cache).
     """
     from analysis import models
 
     form, trend, likelihood = FIT_KEYS[key]
-    if measure is not None and likelihood == "normal":
+    if measure is not None and likelihood == "normal" and prior_multiplier == 1.0:
         return models.book_fit(measure, form, trend).fit
-    return models.fit_scaling(rows, form, trend=trend, likelihood=likelihood, tag=measure or "")
+    return models.fit_scaling(
+        rows,
+        form,
+        trend=trend,
+        likelihood=likelihood,
+        tag=measure or "",
+        prior_multiplier=prior_multiplier,
+    )
 
 
 def book_inputs(

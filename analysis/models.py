@@ -17,6 +17,7 @@ from __future__ import annotations
 import inspect
 import math
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
@@ -514,6 +515,15 @@ def _run_nutpie(
     )
 
 
+def _prior_updates(
+    design: Design, n_series_slots: int, n_task_slots: int, prior_multiplier: float
+) -> dict[str, np.ndarray]:
+    """:func:`_data_updates` with every prior scale multiplied by ``prior_multiplier``."""
+    updates = _data_updates(design, n_series_slots, n_task_slots)
+    updates["prior_scale"] = updates["prior_scale"] * prior_multiplier
+    return updates
+
+
 def _sample(
     design: Design,
     trend: bool,
@@ -521,6 +531,7 @@ def _sample(
     seed: int,
     settings: SamplerSettings,
     timings: dict[str, float],
+    prior_multiplier: float = 1.0,
 ) -> az.InferenceData:
     """Compile (if needed), feed the data, sample with nutpie and tidy the posterior."""
     n_series_slots = _slots(len(design.series))
@@ -529,7 +540,8 @@ def _sample(
     compiled = compiled_model(n_series_slots, n_task_slots, trend, likelihood)
     timings["compile_s"] = timings.get("compile_s", 0.0) + time.perf_counter() - start
     start = time.perf_counter()
-    raw = _run_nutpie(compiled, _data_updates(design, n_series_slots, n_task_slots), seed, settings)
+    updates = _prior_updates(design, n_series_slots, n_task_slots, prior_multiplier)
+    raw = _run_nutpie(compiled, updates, seed, settings)
     timings["sample_s"] = timings.get("sample_s", 0.0) + time.perf_counter() - start
     return _tidy(raw, design, trend, likelihood)
 
@@ -706,6 +718,73 @@ def eligible_rows(rows: pd.DataFrame, trend: bool = False) -> tuple[pd.DataFrame
     return rows.loc[~(few | narrow)].copy(), excluded.reset_index(drop=True)
 
 
+def _checked_posterior(
+    key_data: pd.DataFrame,
+    key_settings: dict[str, Any],
+    sample: Callable[[SamplerSettings], az.InferenceData],
+    names: list[str],
+    label: str,
+    kind: str,
+    settings: SamplerSettings,
+) -> tuple[az.InferenceData, bool, pd.DataFrame, SamplerSettings]:
+    """Load or sample a posterior, escalating once (see :func:`_escalation`) if it fails the gate.
+
+    Returns (posterior, cache hit, diagnostics row, the settings that made the posterior).
+    """
+    for attempt in _escalation(settings):
+        key = cache.cache_key(key_data, model_source(), {**key_settings, **asdict(attempt)})
+
+        def sample_and_check(attempt: SamplerSettings = attempt) -> az.InferenceData:
+            idata = sample(attempt)
+            _stored_diagnostics(idata, names, label)
+            return idata
+
+        idata, hit = cache.cached_posterior(key, sample_and_check, kind)
+        table = _stored_diagnostics(idata, names, label)
+        if bool(table["passed"].iloc[0]):
+            break
+    return idata, hit, table, attempt
+
+
+def _prior_key(prior_multiplier: float) -> dict[str, float]:
+    """Cache-key entry of a prior multiplier (none for the default, so default keys are stable)."""
+    if not (math.isfinite(prior_multiplier) and prior_multiplier > 0):
+        raise ValueError(f"prior_multiplier must be a positive number, not {prior_multiplier!r}")
+    return {} if prior_multiplier == 1.0 else {"prior_multiplier": prior_multiplier}
+
+
+def _make_fit(
+    design: Design,
+    posterior: tuple[az.InferenceData, bool, pd.DataFrame, SamplerSettings],
+    trend: bool,
+    likelihood: Likelihood,
+    label: str,
+    **extra: Any,
+) -> ScalingFit:
+    """The :class:`ScalingFit` of a checked posterior; ``extra``: timings, rows, excluded, ..."""
+    idata, hit, table, attempt = posterior
+    table.insert(1, "n_obs", len(design.y))
+    table.insert(2, "n_series", len(design.series))
+    table["target_accept"] = attempt.target_accept
+    return ScalingFit(
+        idata=idata,
+        form=design.form,
+        trend=trend,
+        likelihood=likelihood,
+        x0=design.x0,
+        year0=design.year0,
+        series=design.series,
+        tasks=design.tasks,
+        series_task={
+            s: design.tasks[t] for s, t in zip(design.series, design.task_of_series, strict=True)
+        },
+        diagnostics=table,
+        label=label,
+        cache_hit=hit,
+        **extra,
+    )
+
+
 def fit_scaling(
     rows: pd.DataFrame,
     form: Form,
@@ -716,16 +795,19 @@ def fit_scaling(
     settings: SamplerSettings = DEFAULT_SETTINGS,
     tag: str = "",
     gate: bool = True,
+    prior_multiplier: float = 1.0,
 ) -> ScalingFit:
     """Fit (or load from cache) the joint hierarchical scaling model to ``rows``.
 
     ``rows`` are ``FitTable.rows`` (or any subset). Series without enough data for a slope are
     left out first (:func:`eligible_rows`; listed in ``ScalingFit.excluded``). ``tag`` only names
-    the fit. Raises :class:`analysis.diagnostics.DiagnosticsError` if ``gate`` and the fit fails
+    the fit. ``prior_multiplier`` widens (>1) or narrows (<1) every prior scale (sensitivity
+    checks). Raises :class:`analysis.diagnostics.DiagnosticsError` if ``gate`` and the fit fails
     the gate.
     """
     if likelihood not in LIKELIHOODS:
         raise ValueError(f"unknown likelihood {likelihood!r}; expected one of {LIKELIHOODS}")
+    prior_key = _prior_key(prior_multiplier)
     used, excluded = eligible_rows(rows, trend)
     if used.empty:
         raise ValueError(
@@ -742,54 +824,25 @@ def fit_scaling(
             "year": design.year,
         }
     )
-    sampler_key = {
-        **asdict(settings),
-        "seed": seed,
-        "trend": trend,
-        "likelihood": likelihood,
-        "form": form,
-    }
+    key_settings = {"seed": seed, "trend": trend, "likelihood": likelihood, "form": form}
     timings: dict[str, float] = {}
     label = fit_label(form, trend, likelihood, tag)
-    start = time.perf_counter()
     names = reported_parameters(trend, likelihood)
-    for attempt in _escalation(settings):
-        key = cache.cache_key(data, model_source(), {**sampler_key, **asdict(attempt)})
 
-        def sample(attempt: SamplerSettings = attempt) -> az.InferenceData:
-            idata = _sample(design, trend, likelihood, seed, attempt, timings)
-            _stored_diagnostics(idata, names, label)
-            return idata
+    def sample(attempt: SamplerSettings) -> az.InferenceData:
+        return _sample(design, trend, likelihood, seed, attempt, timings, prior_multiplier)
 
-        idata, hit = cache.cached_posterior(key, sample, "scaling")
-        table = _stored_diagnostics(idata, names, label)
-        if bool(table["passed"].iloc[0]):
-            break
-    timings["total_s"] = time.perf_counter() - start
-    table.insert(1, "n_obs", len(design.y))
-    table.insert(2, "n_series", len(design.series))
-    table["target_accept"] = attempt.target_accept
-    if gate:
-        diagnostics.check_gate(table)
-    return ScalingFit(
-        idata=idata,
-        form=form,
-        trend=trend,
-        likelihood=likelihood,
-        x0=design.x0,
-        year0=design.year0,
-        series=design.series,
-        tasks=design.tasks,
-        series_task={
-            s: design.tasks[t] for s, t in zip(design.series, design.task_of_series, strict=True)
-        },
-        diagnostics=table,
-        label=label,
-        cache_hit=hit,
-        timings=timings,
-        rows=used,
-        excluded=excluded,
+    start = time.perf_counter()
+    posterior = _checked_posterior(
+        data, key_settings | prior_key, sample, names, label, "scaling", settings
     )
+    timings["total_s"] = time.perf_counter() - start
+    fit = _make_fit(
+        design, posterior, trend, likelihood, label, timings=timings, rows=used, excluded=excluded
+    )
+    if gate:
+        diagnostics.check_gate(fit.diagnostics)
+    return fit
 
 
 @dataclass
@@ -968,6 +1021,7 @@ def fit_measurement_error(
     settings: SamplerSettings = DEFAULT_SETTINGS,
     tag: str = "measurement-error",
     gate: bool = True,
+    prior_multiplier: float = 1.0,
 ) -> ScalingFit:
     """The scaling model on a latent compute per result, observed through every measure it has.
 
@@ -975,7 +1029,9 @@ def fit_measurement_error(
     year; ``log10_compute`` is replaced); ``compute``: ``dataset.compute_long``. The posterior
     adds ``bias`` (measure, task; only cells with observations mean anything) and ``noise``;
     ``intercept_series`` and the log-likelihood refer to the reference measure's scale.
+    ``prior_multiplier`` scales the scaling part's priors as in :func:`fit_scaling`.
     """
+    prior_key = _prior_key(prior_multiplier)
     rows = rows.drop_duplicates("result_id")
     measures = (REFERENCE_MEASURE, *sorted(set(compute["measure"]) - {REFERENCE_MEASURE}))
     compute = compute.loc[
@@ -1026,7 +1082,10 @@ def fit_measurement_error(
             _COMPILED[shape] = nutpie.compile_pymc_model(build_measurement_model(*shape))
         timings["compile_s"] = timings.get("compile_s", 0.0) + time.perf_counter() - start
         start = time.perf_counter()
-        updates = {**_data_updates(design, n_series_slots, n_task_slots), **extra}
+        updates = {
+            **_prior_updates(design, n_series_slots, n_task_slots, prior_multiplier),
+            **extra,
+        }
         raw = _run_nutpie(_COMPILED[shape], updates, seed, attempt)
         timings["sample_s"] = timings.get("sample_s", 0.0) + time.perf_counter() - start
         mean, variance, _ = _latent_moments(
@@ -1044,39 +1103,16 @@ def fit_measurement_error(
     label = fit_label(form, trend, likelihood, tag)
     names = [*reported_parameters(trend, likelihood), "noise"]
     start = time.perf_counter()
-    for attempt in _escalation(settings):
-        key = cache.cache_key(key_data, model_source(), {**key_settings, **asdict(attempt)})
-
-        def sample_and_check(attempt: SamplerSettings = attempt) -> az.InferenceData:
-            idata = sample(attempt)
-            _stored_diagnostics(idata, names, label)
-            return idata
-
-        idata, hit = cache.cached_posterior(key, sample_and_check, "measurement")
-        table = _stored_diagnostics(idata, names, label)
-        if bool(table["passed"].iloc[0]):
-            break
+    posterior = _checked_posterior(
+        key_data, key_settings | prior_key, sample, names, label, "measurement", settings
+    )
     timings["total_s"] = time.perf_counter() - start
-    table.insert(1, "n_obs", len(design.y))
-    table.insert(2, "n_series", len(design.series))
-    table["target_accept"] = attempt.target_accept
-    if gate:
-        diagnostics.check_gate(table)
-    return ScalingFit(
-        idata=idata,
-        form=form,
-        trend=trend,
-        likelihood=likelihood,
-        x0=design.x0,
-        year0=design.year0,
-        series=design.series,
-        tasks=design.tasks,
-        series_task={
-            s: design.tasks[t] for s, t in zip(design.series, design.task_of_series, strict=True)
-        },
-        diagnostics=table,
-        label=label,
-        cache_hit=hit,
+    fit = _make_fit(
+        design,
+        posterior,
+        trend,
+        likelihood,
+        label,
         timings=timings,
         rows=used,
         excluded=excluded,
@@ -1085,3 +1121,6 @@ def fit_measurement_error(
             task=[design.tasks[t] for t in task_of_result[result_index]]
         ),
     )
+    if gate:
+        diagnostics.check_gate(fit.diagnostics)
+    return fit

@@ -154,24 +154,28 @@ PPC_LEVELS = (0.5, 0.9)
 """Central posterior predictive intervals whose coverage the checks report."""
 
 
-def posterior_predictive_check(fit: models.ScalingFit, seed: int = 2020) -> pd.DataFrame:
-    """Per series: share of observed responses inside the 50% and 90% posterior predictive
-    intervals (near 0.5 and 0.9 when the model describes the spread well)."""
+def _predictive_draws(fit: models.ScalingFit, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior predictive draws of every fitted row's response (draw, row), and row series."""
     rng = np.random.default_rng(seed)
     post = fit.idata.posterior
     const = fit.idata.constant_data
     idx = const["series_index"].values.astype(int)
-    x = const["log10_compute"].values
-    year = const["year"].values
-    intercept = post["intercept_series"].values.reshape(-1, len(fit.series))[:, idx]
-    slope = post["slope_series"].values.reshape(-1, len(fit.series))[:, idx]
-    sigma = post["sigma"].values.reshape(-1, len(fit.series))[:, idx]
-    mean = intercept + slope * (x - fit.x0)
+
+    def per_row(name: str) -> np.ndarray:
+        return post[name].values.reshape(-1, len(fit.series))[:, idx]
+
+    mean = per_row("intercept_series") + per_row("slope_series") * (
+        const["log10_compute"].values - fit.x0
+    )
     if fit.trend:
-        mean = mean + post["trend_series"].values.reshape(-1, len(fit.series))[:, idx] * (
-            year - fit.year0
-        )
-    predicted = mean + sigma * rng.standard_normal(mean.shape)
+        mean = mean + per_row("trend_series") * (const["year"].values - fit.year0)
+    return mean + per_row("sigma") * rng.standard_normal(mean.shape), idx
+
+
+def posterior_predictive_check(fit: models.ScalingFit, seed: int = 2020) -> pd.DataFrame:
+    """Per series: share of observed responses inside the 50% and 90% posterior predictive
+    intervals (near 0.5 and 0.9 when the model describes the spread well)."""
+    predicted, idx = _predictive_draws(fit, seed)
     observed = fit.idata.observed_data["obs"].values
     records = []
     for s, name in enumerate(fit.series):
@@ -188,6 +192,70 @@ def posterior_predictive_check(fit: models.ScalingFit, seed: int = 2020) -> pd.D
             }
         )
     return pd.DataFrame.from_records(records)
+
+
+def predictive_intervals(
+    fit: models.ScalingFit, series: list[str], seed: int = 2020
+) -> pd.DataFrame:
+    """Per fitted row of ``series``: observed error and its posterior predictive median and
+    outer (90%) interval, in error units, and whether the observation falls inside."""
+    predicted, idx = _predictive_draws(fit, seed)
+    level = PPC_LEVELS[-1]
+    error = error_from_response(fit.form, predicted)
+    low, median, high = np.quantile(error, [(1 - level) / 2, 0.5, (1 + level) / 2], axis=0)
+    const = fit.idata.constant_data
+    frame = pd.DataFrame(
+        {
+            "result_id": const["result"].values,
+            "series": [fit.series[i] for i in idx],
+            "log10_compute": const["log10_compute"].values,
+            "error": const["error"].values,
+            "predicted_median": median,
+            "predicted_low": low,
+            "predicted_high": high,
+        }
+    )
+    frame["inside"] = (frame["error"] >= frame["predicted_low"]) & (
+        frame["error"] <= frame["predicted_high"]
+    )
+    return frame.loc[frame["series"].isin(series)].reset_index(drop=True)
+
+
+def predictive_chart(frame: pd.DataFrame, title: str) -> alt.FacetChart:
+    """Per series (facet): each row's 90% posterior predictive interval of error as a vertical
+    rule, the observed error as a point coloured by whether it falls inside."""
+    data = frame.assign(
+        compute=10.0 ** frame["log10_compute"],
+        status=np.where(frame["inside"], "inside the interval", "outside the interval"),
+    )
+    x = alt.X("compute:Q", scale=alt.Scale(type="log"), title="Training compute (FLOP)")
+    y_scale = alt.Scale(type="log")
+    rules = (
+        alt.Chart()
+        .mark_rule(opacity=0.5)
+        .encode(
+            x=x,
+            y=alt.Y("predicted_low:Q", scale=y_scale, title="Error (%)"),
+            y2="predicted_high:Q",
+        )
+    )
+    dots = (
+        alt.Chart()
+        .mark_circle(size=30)
+        .encode(
+            x=x,
+            y=alt.Y("error:Q", scale=y_scale),
+            color=alt.Color("status:N", title="Observed error"),
+            tooltip=["series", "result_id", "error", "predicted_low", "predicted_high"],
+        )
+    )
+    return (
+        alt.layer(rules, dots, data=data)
+        .properties(width=220, height=180)
+        .facet(facet=alt.Facet("series:N", title=None), columns=3)
+        .resolve_scale(x="independent", y="independent")
+        .properties(title=title)
+    )
 
 
 @dataclass(frozen=True)
@@ -310,6 +378,17 @@ def task_report(task: str) -> TaskSummary:
     _glue(f"{prefix}-n-diag", len(task_diag))
     ppc = posterior_predictive_check(lead_fit)
     _glue(f"{prefix}-ppc", ppc.loc[ppc["series"].isin(series)].round(2))
+    intervals = predictive_intervals(lead_fit, series)
+    publish_figure(
+        predictive_chart(intervals, f"{task_title(task)}: posterior predictive check"),
+        f"fig-{prefix}-ppc",
+        data=intervals,
+        alt_text=(
+            f"Posterior predictive check of {task_title(task)}, one panel per benchmark series: "
+            "each result's 90% posterior predictive interval of error as a vertical line and its "
+            "observed error as a point, coloured by whether it falls inside."
+        ),
+    )
     lead_slopes = slopes.loc[(slopes["measure"] == lead.measure) & (slopes["form"] == "polynomial")]
     steepest = lead_slopes.sort_values("slope").iloc[0]
     _glue(f"{prefix}-steepest-series", steepest["series"])

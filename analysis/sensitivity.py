@@ -139,65 +139,115 @@ def published_headline(post: SeriesPosterior, target_error: float, a: Assumption
 
 
 OTHER_MEASURES: tuple[str, ...] = ("network_operations", "epoch_estimate")
+PRIOR_MULTIPLIERS: tuple[float, ...] = (0.5, 2.0)
+"""Every prior scale of the scaling model halved and doubled (the prior-sensitivity variants)."""
+
+
+@dataclass(frozen=True)
+class Refit:
+    """A variant that needs its own fit: which rows, fit key, measure and prior multiplier."""
+
+    factor: str
+    setting: str
+    rows: pd.DataFrame
+    key: str
+    measure: str
+    prior_multiplier: float = 1.0
+    whole_table: bool = False  # the rows are a measure's whole fit table (the book's own fit)
+
+
+def measured_frontier(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows that beat every earlier row of their series among the rows given (compute known).
+
+    The dataset's ``is_frontier`` asks whether a result beat every earlier result, with or
+    without compute; few such records report their compute. This frontier is the one a reader
+    of the compute-reporting papers would have seen.
+    """
+    from analysis.dataset import frontier_flags
+
+    return rows[frontier_flags(rows).to_numpy(bool)]
+
+
+def _refits(inputs: object) -> list[Refit]:
+    """The refits of the sensitivity analysis (priors, likelihood, trend, rows, measure)."""
+    from analysis.dataset import fit_table, load_tables
+
+    measure, rows = inputs.measure, inputs.rows
+    refits = [
+        Refit("functional form", "exponential", rows, "exponential", measure, whole_table=True),
+        Refit("likelihood", "Student-t", rows, "polynomial_student", measure, whole_table=True),
+        Refit("time trend", "with time trend", rows, "polynomial_trend", measure, whole_table=True),
+        Refit("rows", "record results only", rows[rows["is_frontier"]], "polynomial", measure),
+        Refit(
+            "rows",
+            "records among results with compute",
+            measured_frontier(rows),
+            "polynomial",
+            measure,
+        ),
+    ]
+    for multiplier in PRIOR_MULTIPLIERS:
+        setting = f"prior scales x{multiplier:g}"
+        refits.append(Refit("priors", setting, rows, "polynomial", measure, multiplier))
+    tables = load_tables()
+    for other in OTHER_MEASURES:
+        if other != measure:
+            table = fit_table(tables, other).rows
+            setting = other.replace("_", " ")
+            refits.append(Refit("compute measure", setting, table, "polynomial", other, 1.0, True))
+    return refits
+
+
+def _refit(inputs: object, refit: Refit) -> object:
+    """The fit of one refit, reusing the book's fits where they are the same."""
+    from analysis.costs import scaling_fit
+
+    if refit.whole_table and refit.rows is inputs.rows and refit.key in inputs.fits:
+        return inputs.fits[refit.key]
+    if refit.whole_table:
+        return scaling_fit(refit.rows, refit.key, refit.measure)
+    return scaling_fit(refit.rows, refit.key, prior_multiplier=refit.prior_multiplier)
 
 
 def book_variants(inputs: object, series: str) -> tuple[list[Variant], list[str]]:
     """Model variants of the book's headline (refitting where needed) and notes on skipped ones.
 
     ``inputs`` is a :class:`analysis.costs.BookInputs`; the fits it lacks are fitted (cached)
-    here: Student-t likelihood, time trend, frontier rows only and the other compute measures.
+    here: Student-t likelihood, time trend, frontier rows, halved and doubled priors and the
+    other compute measures.
     """
-    from analysis.costs import scaling_fit
-    from analysis.dataset import fit_table, load_tables
     from analysis.diagnostics import DiagnosticsError
 
     a = inputs.assumptions
-    measure = inputs.measure
-    requests: list[tuple[str, str, pd.DataFrame, str, str]] = [
-        ("functional form", "exponential", inputs.rows, "exponential", measure),
-        ("likelihood", "Student-t", inputs.rows, "polynomial_student", measure),
-        ("time trend", "with time trend", inputs.rows, "polynomial_trend", measure),
-        (
-            "rows",
-            "frontier results only",
-            inputs.rows[inputs.rows["is_frontier"]],
-            "polynomial",
-            measure,
-        ),
-    ]
-    tables = load_tables()
-    for other in OTHER_MEASURES:
-        if other != measure:
-            rows = fit_table(tables, other).rows
-            requests.append(("compute measure", other.replace("_", " "), rows, "polynomial", other))
     variants, notes = [], []
-    for factor, setting, rows, key, fit_measure in requests:
-        if series not in set(rows["series"]):
-            notes.append(f"{factor} = {setting}: no {series} rows")
+    for refit in _refits(inputs):
+        name = f"{refit.factor} = {refit.setting}"
+        if series not in set(refit.rows["series"]):
+            notes.append(f"{name}: no {series} rows")
             continue
         try:
-            same_rows = rows is inputs.rows
-            if same_rows and key in inputs.fits:
-                fit = inputs.fits[key]
-            elif same_rows or factor == "compute measure":  # whole fit table of a measure
-                fit = scaling_fit(rows, key, fit_measure)
-            else:
-                fit = scaling_fit(rows, key)
+            fit = _refit(inputs, refit)
         except DiagnosticsError:
-            notes.append(f"{factor} = {setting}: the refit failed the diagnostics gate")
+            notes.append(f"{name}: the refit failed the diagnostics gate")
             continue
         except ValueError as error:  # e.g. no series with enough rows for a slope
-            notes.append(f"{factor} = {setting}: not fitted ({error})")
+            notes.append(f"{name}: not fitted ({error})")
             continue
         if series not in fit.series:
-            notes.append(f"{factor} = {setting}: {series} not in the fit")
+            notes.append(f"{name}: {series} not in the fit")
             continue
         post = SeriesPosterior.from_fit(fit, series, a.max_draws)
-        variants.append(Variant(factor, setting, post, a, fit_measure))
+        variants.append(Variant(refit.factor, refit.setting, post, a, refit.measure))
     base = inputs.posteriors("polynomial", [series])[0]
-    variants.append(Variant("projection", "predictive (new paper)", base, a, measure, "predictive"))
-    notes.append("priors: not varied here (the model chapters show prior predictive checks)")
+    variants.append(
+        Variant("projection", "predictive (new paper)", base, a, inputs.measure, "predictive")
+    )
     return variants, notes
+
+
+def notes_text(notes: list[str]) -> str:
+    """The skipped variants as one sentence for the chapter."""
+    return "; ".join(notes) + "." if notes else "none; every variant was fitted."
 
 
 def tornado_long(

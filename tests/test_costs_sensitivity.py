@@ -74,3 +74,20 @@ def test_ols_r2_perfect_and_null() -> None:
     assert rp.ols_r2(perfect, "polynomial") == pytest.approx(1.0)
     flat = perfect.assign(error=np.where(np.arange(30) % 2 == 0, 10.0, 20.0))
     assert rp.ols_r2(flat, "polynomial") < 0.1
+
+
+def test_measured_frontier_keeps_only_new_records_among_the_rows() -> None:
+    rows = pd.DataFrame(
+        {
+            "series": ["a"] * 5 + ["b"] * 2,
+            "year": [2015.0, 2016.0, 2016.5, 2017.0, 2018.0, 2016.0, 2017.0],
+            "error": [30.0, 25.0, 27.0, 20.0, 22.0, 10.0, 12.0],
+        }
+    )
+    kept = se.measured_frontier(rows)
+    assert kept.index.tolist() == [0, 1, 3, 5]
+
+
+def test_notes_text_says_when_every_variant_was_fitted() -> None:
+    assert se.notes_text([]) == "none; every variant was fitted."
+    assert se.notes_text(["x: not fitted"]) == "x: not fitted."

@@ -61,3 +61,15 @@ def test_gate_fails_a_deliberately_bad_fit(cache_dir, rows):
     bad = models.SamplerSettings(tune=1, draws=10, chains=2, cores=1)
     with pytest.raises(DiagnosticsError, match="diagnostics gate"):
         models.fit_scaling(rows, "polynomial", settings=bad)
+
+
+def test_prior_multiplier_keys_the_cache_and_scales_the_priors(cache_dir, rows, monkeypatch):
+    updates = models._prior_updates(models.make_design(rows, "polynomial"), 8, 4, 2.0)
+    default = models._data_updates(models.make_design(rows, "polynomial"), 8, 4)
+    assert float(updates["prior_scale"]) == pytest.approx(2.0 * float(default["prior_scale"]))
+    models.fit_scaling(rows, "polynomial", settings=SMALL, gate=False)
+    wider = models.fit_scaling(rows, "polynomial", settings=SMALL, gate=False, prior_multiplier=2)
+    assert not wider.cache_hit  # a different prior is a different posterior
+    assert len(list(cache_dir.glob("*.nc"))) == 2
+    with pytest.raises(ValueError, match="prior_multiplier must be a positive number"):
+        models.fit_scaling(rows, "polynomial", settings=SMALL, prior_multiplier=0.0)
