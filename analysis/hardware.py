@@ -19,8 +19,9 @@ different chips and TPUs without a version.
 
 from __future__ import annotations
 
+import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import numpy as np
@@ -69,359 +70,26 @@ class Chip:
     computerprogress: str | None = None
 
 
-CHIPS: tuple[Chip, ...] = (
-    Chip(
-        "NVIDIA Tesla V100S PCIe 32 GB",
-        "NVIDIA",
-        "GPU",
-        r"v100s",
-        "NVIDIA Tesla V100S PCIe 32 GB",
-        "NVIDIA Tesla V100S PCIe 32 GB",
-    ),
-    Chip(
-        "NVIDIA V100",
-        "NVIDIA",
-        "GPU",
-        r"v[\s-]?100(?!s)",
-        "NVIDIA V100",
-        "NVIDIA Tesla V100 SXM2",
-        "Tesla V100-SXM2-16GB",
-        "Tesla V100 SXM2 16 GB",
-    ),
-    Chip("NVIDIA A800", "NVIDIA", "GPU", r"a800", "NVIDIA A800", "NVIDIA A800 PCIe 40 GB"),
-    Chip("NVIDIA A100", "NVIDIA", "GPU", r"a100", "NVIDIA A100", "NVIDIA A100", "A100 SXM4 80 GB"),
-    Chip(
-        "NVIDIA H100 PCIe", "NVIDIA", "GPU", r"h100.*pcie", "NVIDIA H100 PCIe", "NVIDIA H100 PCIe"
-    ),
-    Chip("NVIDIA H100 NVL", "NVIDIA", "GPU", r"h100.*nvl", None, "NVIDIA H100 NVL"),
-    Chip(
-        "NVIDIA H100 SXM5 80GB",
-        "NVIDIA",
-        "GPU",
-        r"h100",
-        "NVIDIA H100 SXM5 80GB",
-        "NVIDIA H100 SXM5 80GB",
-        "H100 SXM",
-    ),
-    Chip("NVIDIA H800 SXM5", "NVIDIA", "GPU", r"h800", None, "NVIDIA H800 SXM5"),
-    Chip(
-        "NVIDIA P100",
-        "NVIDIA",
-        "GPU",
-        r"p[\s-]?100",
-        "NVIDIA P100",
-        "NVIDIA P100",
-        "Tesla P100",
-        "Tesla P100 PCIe 16 GB",
-    ),
-    Chip("NVIDIA P40", "NVIDIA", "GPU", r"\bp40\b", "NVIDIA P40", "NVIDIA P40"),
-    Chip("NVIDIA Tesla P4", "NVIDIA", "GPU", r"\bp4\b", "NVIDIA Tesla P4", "NVIDIA Tesla P4"),
-    Chip("NVIDIA Tesla T4", "NVIDIA", "GPU", r"\bt4\b", "NVIDIA Tesla T4", "NVIDIA Tesla T4", "T4"),
-    Chip(
-        "NVIDIA Tesla K80",
-        "NVIDIA",
-        "GPU",
-        r"k80",
-        "NVIDIA Tesla K80",
-        "NVIDIA Tesla K80",
-        "Tesla K80",
-        "Tesla K80",
-    ),
-    Chip(
-        "NVIDIA Tesla K40",
-        "NVIDIA",
-        "GPU",
-        r"k40",
-        "NVIDIA Tesla K40s",
-        "NVIDIA Tesla K40c",
-        "Tesla K40c",
-        "Tesla K40c",
-    ),
-    Chip("NVIDIA Tesla K20", "NVIDIA", "GPU", r"k20", "NVIDIA Tesla K20c", "NVIDIA Tesla K20c"),
-    Chip(
-        "NVIDIA Tesla M60",
-        "NVIDIA",
-        "GPU",
-        r"\bm60\b",
-        "NVIDIA TESLA M60",
-        "NVIDIA TESLA M60",
-        None,
-        "Tesla M60",
-    ),
-    Chip("NVIDIA M40", "NVIDIA", "GPU", r"\bm40\b", "NVIDIA M40", "NVIDIA M40", "Tesla M40 24GB"),
-    Chip(
-        "NVIDIA GeForce GTX 1080 Ti",
-        "NVIDIA",
-        "GPU",
-        r"1080\s*-?\s*ti",
-        "NVIDIA GeForce GTX 1080 Ti",
-        "NVIDIA GeForce GTX 1080 Ti",
-        "GTX 1080 Ti",
-        "GeForce GTX 1080 Ti",
-    ),
-    Chip(
-        "NVIDIA GeForce GTX 1080",
-        "NVIDIA",
-        "GPU",
-        r"1080(?!\s*-?\s*ti)",
-        "NVIDIA GeForce GTX 1080",
-        "NVIDIA GeForce GTX 1080",
-        "GTX 1080",
-    ),
-    Chip(
-        "NVIDIA GeForce RTX 2080 Ti",
-        "NVIDIA",
-        "GPU",
-        r"2080\s*-?\s*ti",
-        "NVIDIA GeForce RTX 2080 Ti",
-        "NVIDIA GeForce RTX 2080 Ti 11GB",
-        "RTX 2080 Ti",
-        "GeForce RTX 2080 Ti",
-    ),
-    Chip(
-        "NVIDIA GeForce RTX 2080",
-        "NVIDIA",
-        "GPU",
-        r"2080(?!\s*-?\s*(ti|super))",
-        None,
-        "NVIDIA GeForce RTX 2080",
-        "RTX 2080",
-        "GeForce RTX 2080",
-    ),
-    Chip(
-        "NVIDIA GeForce RTX 2070",
-        "NVIDIA",
-        "GPU",
-        r"2070(?!\s*-?\s*super)",
-        None,
-        "NVIDIA GeForce RTX 2070",
-        None,
-        "GeForce RTX 2070",
-    ),
-    Chip(
-        "NVIDIA GeForce RTX 3090 Ti",
-        "NVIDIA",
-        "GPU",
-        r"3090\s*-?\s*ti",
-        "NVIDIA GeForce RTX 3090 Ti",
-        "NVIDIA GeForce RTX 3090 Ti",
-    ),
-    Chip(
-        "NVIDIA GeForce RTX 3090",
-        "NVIDIA",
-        "GPU",
-        r"3090",
-        "NVIDIA GeForce RTX 3090",
-        "NVIDIA GeForce RTX 3090",
-        "RTX 3090",
-    ),
-    Chip(
-        "NVIDIA GeForce RTX 3080",
-        "NVIDIA",
-        "GPU",
-        r"3080(?!\s*-?\s*ti)",
-        "NVIDIA GeForce RTX 3080",
-        "NVIDIA GeForce RTX 3080",
-        "RTX 3080",
-    ),
-    Chip(
-        "NVIDIA GeForce RTX 4090",
-        "NVIDIA",
-        "GPU",
-        r"4090",
-        "NVIDIA GeForce RTX 4090",
-        "NVIDIA GeForce RTX 4090",
-        "RTX 4090",
-    ),
-    Chip(
-        "NVIDIA RTX A6000",
-        "NVIDIA",
-        "GPU",
-        r"rtx\s*a6000|^a6000",
-        "NVIDIA RTX A6000",
-        "NVIDIA RTX A6000",
-        "RTX A6000",
-    ),
-    Chip(
-        "NVIDIA RTX A5000",
-        "NVIDIA",
-        "GPU",
-        r"rtx\s*a5000",
-        "NVIDIA RTX A5000",
-        "NVIDIA RTX A5000",
-        "RTX A5000",
-    ),
-    Chip("NVIDIA A40 PCIe", "NVIDIA", "GPU", r"\ba40\b", "NVIDIA A40 PCIe", "NVIDIA A40 PCIe"),
-    Chip("NVIDIA A10G", "NVIDIA", "GPU", r"a10g", "NVIDIA A10G", "NVIDIA A10G", "A10G"),
-    Chip(
-        "NVIDIA Quadro RTX 8000",
-        "NVIDIA",
-        "GPU",
-        r"rtx\s*8000",
-        "NVIDIA Quadro RTX 8000",
-        "NVIDIA Quadro RTX 8000",
-        "RTX 8000",
-    ),
-    Chip(
-        "NVIDIA Quadro RTX 6000",
-        "NVIDIA",
-        "GPU",
-        r"quadro\s*rtx\s*6000",
-        "NVIDIA Quadro RTX 6000",
-        "NVIDIA Quadro RTX 6000",
-    ),
-    Chip(
-        "NVIDIA Quadro P6000",
-        "NVIDIA",
-        "GPU",
-        r"p6000",
-        "NVIDIA Quadro P6000",
-        "NVIDIA Quadro P6000",
-        "Quadro P6000",
-    ),
-    Chip(
-        "NVIDIA TITAN RTX", "NVIDIA", "GPU", r"titan\s*rtx", None, "NVIDIA TITAN RTX", "Titan RTX"
-    ),
-    Chip(
-        "NVIDIA TITAN Xp",
-        "NVIDIA",
-        "GPU",
-        r"titan\s*xp|\bxp\s+gpu",
-        "NVIDIA TITAN Xp",
-        "NVIDIA TITAN Xp",
-        "Titan Xp",
-        "GeForce Titan Xp",
-    ),
-    Chip(
-        "NVIDIA TITAN X Pascal",
-        "NVIDIA",
-        "GPU",
-        r"titan\s*x\s*\(?pascal",
-        None,
-        "NVIDIA TITAN X Pascal",
-        "TITAN X Pascal",
-        "GeForce Titan X",
-    ),
-    Chip(
-        "NVIDIA GeForce GTX TITAN X",
-        "NVIDIA",
-        "GPU",
-        r"gtx\s*titan\s*x(?!p)",
-        "NVIDIA GeForce GTX TITAN X",
-        "NVIDIA GeForce GTX TITAN X",
-        "GTX TITAN X",
-        "GeForce GTX Titan X",
-    ),
-    Chip("NVIDIA Titan V", "NVIDIA", "GPU", r"titan\s*v\b", "NVIDIA Titan V", None, "Titan V"),
-    Chip(
-        "NVIDIA GeForce GTX TITAN",
-        "NVIDIA",
-        "GPU",
-        r"gtx\s*titan(?!\s*(x|black|z))",
-        "NVIDIA GeForce GTX TITAN",
-        "NVIDIA GeForce GTX TITAN",
-    ),
-    Chip(
-        "NVIDIA Quadro K6000",
-        "NVIDIA",
-        "GPU",
-        r"k6000",
-        "NVIDIA Quadro K6000",
-        "NVIDIA Quadro K6000",
-        "Quadro K6000",
-    ),
-    Chip(
-        "NVIDIA Quadro P600",
-        "NVIDIA",
-        "GPU",
-        r"quadro\s*p600\b",
-        "NVIDIA Quadro P600",
-        "NVIDIA Quadro P600",
-    ),
-    Chip(
-        "NVIDIA GTX Titan Black",
-        "NVIDIA",
-        "GPU",
-        r"titan\s*black",
-        "NVIDIA GTX Titan Black",
-        "NVIDIA GTX Titan Black",
-    ),
-    Chip(
-        "NVIDIA GeForce GTX 980",
-        "NVIDIA",
-        "GPU",
-        r"gtx\s*980",
-        "NVIDIA GeForce GTX 980",
-        "NVIDIA GeForce GTX 980",
-    ),
-    Chip(
-        "NVIDIA GeForce GTX 780",
-        "NVIDIA",
-        "GPU",
-        r"gtx\s*780",
-        "NVIDIA GeForce GTX 780",
-        "NVIDIA GeForce GTX 780",
-    ),
-    Chip(
-        "NVIDIA GeForce GTX 580",
-        "NVIDIA",
-        "GPU",
-        r"gtx\s*580",
-        "NVIDIA GeForce GTX 580",
-        "NVIDIA GeForce GTX 580",
-    ),
-    Chip(
-        "AMD Radeon Instinct MI250X",
-        "AMD",
-        "GPU",
-        r"mi250x",
-        "AMD Radeon Instinct MI250X",
-        "AMD Radeon Instinct MI250X",
-    ),
-    Chip(
-        "AMD Radeon Instinct MI250", "AMD", "GPU", r"mi250(?!x)", None, "AMD Radeon Instinct MI250"
-    ),
-    Chip(
-        "Huawei Ascend 910B",
-        "Huawei",
-        "other",
-        r"ascend\s*910b",
-        "Huawei Ascend 910B",
-        "Huawei Ascend 910B",
-    ),
-    Chip(
-        "Huawei Ascend 910",
-        "Huawei",
-        "other",
-        r"ascend\s*910(?!b)",
-        "Huawei Ascend 910",
-        "Huawei Ascend 910",
-    ),
-    Chip("Google TPU v1", "Google", "TPU", r"tpu\s*-?\s*v1\b", "Google TPU v1", "Google TPU v1"),
-    Chip("Google TPU v2", "Google", "TPU", r"tpu\s*-?\s*v2", "Google TPU v2", "Google TPU v2"),
-    Chip("Google TPU v3", "Google", "TPU", r"tpu\s*-?\s*v3", "Google TPU v3", "Google TPU v3"),
-    Chip("Google TPU v4", "Google", "TPU", r"tpu\s*-?\s*v4(?!i)", "Google TPU v4", "Google TPU v4"),
-    Chip("Google TPU v5e", "Google", "TPU", r"tpu\s*-?\s*v5e", "Google TPU v5e", "Google TPU v5e"),
-    Chip("Google TPU v5p", "Google", "TPU", r"tpu\s*-?\s*v5p", "Google TPU v5p", "Google TPU v5p"),
-    Chip(
-        "Google TPU v6e Trillium",
-        "Google",
-        "TPU",
-        r"tpu\s*-?\s*v6",
-        "Google TPU v6",
-        "Google TPU v6e Trillium",
-    ),
-    Chip("Intel Xeon Platinum 8124M", "Intel", "CPU", r"xeon\s*platinum\s*8124m"),
-    Chip(
-        "Intel Xeon Gold 6148",
-        "Intel",
-        "CPU",
-        r"xeon\s*gold\s*6148",
-        None,
-        "Intel Xeon Gold 6148",
-        "Intel Xeon Gold 6148",
-    ),
-)
+CHIPS_FILE = Path(__file__).resolve().parent.parent / "data" / "manual" / "chips.csv"
+"""The canonical-chip table: one row per chip, columns as :class:`Chip` (empty = no key)."""
+
+
+def read_chips(path: Path = CHIPS_FILE) -> tuple[Chip, ...]:
+    """Canonical chips from ``path``; raises ValueError naming the file and line of a bad row."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        expected = [f.name for f in fields(Chip)]
+        if reader.fieldnames != expected:
+            raise ValueError(f"{path.name}, line 1: header must be {','.join(expected)}")
+        chips = []
+        for line, row in enumerate(reader, start=2):
+            if not all(row[column] for column in ("name", "vendor", "kind", "pattern")):
+                raise ValueError(f"{path.name}, line {line}: name, vendor, kind, pattern required")
+            chips.append(Chip(**{key: value or None for key, value in row.items()}))
+    return tuple(chips)
+
+
+CHIPS: tuple[Chip, ...] = read_chips()
 """Canonical chips; text matching two different chips is ambiguous (None), not resolved by order."""
 
 _COMPILED = tuple((chip, re.compile(chip.pattern, re.IGNORECASE)) for chip in CHIPS)
@@ -559,28 +227,33 @@ def _epoch_lookup(path: Path, name_column: str, tensor_column: str) -> dict[str,
     return lookup
 
 
+def _scaled_lookup(
+    frame: pd.DataFrame, key: str, columns: dict[str, tuple[str, float]]
+) -> dict[str, dict]:
+    """{key cell: {field: number in ``column`` x ``scale``}} for ``columns`` = {field: (column,
+    scale)}."""
+    return {
+        str(row[key]).strip(): {
+            field: _number(row[column]) * scale for field, (column, scale) in columns.items()
+        }
+        for _, row in frame.iterrows()
+    }
+
+
 def _mlco2_lookup(path: Path) -> dict[str, dict]:
     frame = pd.read_csv(path, skipinitialspace=True)
     frame.columns = [c.strip() for c in frame.columns]
-    return {
-        str(row["name"]).strip(): {
-            "peak_fp32_flops": _number(row["TFLOPS32"]) * 1e12,
-            "peak_fp16_flops": _number(row["TFLOPS16"]) * 1e12,
-            "tdp_watts": _number(row["tdp_watts"]),
-        }
-        for _, row in frame.iterrows()
+    columns = {
+        "peak_fp32_flops": ("TFLOPS32", 1e12),
+        "peak_fp16_flops": ("TFLOPS16", 1e12),
+        "tdp_watts": ("tdp_watts", 1.0),
     }
+    return _scaled_lookup(frame, "name", columns)
 
 
 def _computerprogress_lookup(path: Path) -> dict[str, dict]:
-    frame = pd.read_csv(path)
-    return {
-        str(row["GPU"]).strip(): {
-            "peak_fp32_flops": _number(row["GFLOPS"]) * 1e9,
-            "tdp_watts": _number(row["TDP"]),
-        }
-        for _, row in frame.iterrows()
-    }
+    columns = {"peak_fp32_flops": ("GFLOPS", 1e9), "tdp_watts": ("TDP", 1.0)}
+    return _scaled_lookup(pd.read_csv(path), "GPU", columns)
 
 
 def _number(value: object) -> float:

@@ -39,6 +39,8 @@ REQUIRED_COLUMNS = (
     "source_location",
     "note",
 )
+FACT_COLUMNS = ("fact_id", *REQUIRED_COLUMNS)
+"""The header of ``data/manual/compute_facts.csv``, in order."""
 UNITS = {
     "chip_count": {"count"},
     "training_hours": {"hours"},

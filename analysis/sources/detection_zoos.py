@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -240,32 +241,34 @@ def _mmdet_hours(row: dict, backbone: str, heading: str) -> tuple[float, str]:
     return hours, f"hours = {seconds} s/iter × {epochs} epochs × {iterations // epochs} iter/epoch"
 
 
-def _detectron2(folder: Path, rows: list, excluded: Counter) -> None:
-    path = "detectron2/MODEL_ZOO.md"
+def _html_rows(folder: Path, path: str) -> Iterator[tuple[str, int, list[str], dict[str, str]]]:
+    """(document text, line, cells, cells by lower-case header) of every HTML table row."""
     text = (folder / path).read_text(encoding="utf-8")
     for table in html_tables(text):
         for line, cells in table["rows"]:
-            row = _cells(table["header"], cells)
-            config = _config_at(text, line)
-            if not re.match(r"(COCO-|Misc/|new_baselines/)", config) or "LVIS" in config:
-                excluded["detectron2 non-COCO or unlinked rows"] += 1
-                continue
-            name = config.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            base = _detectron2_base(path, line, row, name, config)
-            _emit(rows, excluded, base, to_float(row.get("box ap")), to_float(row.get("kp. ap")))
+            yield text, line, cells, _cells(table["header"], cells)
+
+
+def _detectron2(folder: Path, rows: list, excluded: Counter) -> None:
+    path = "detectron2/MODEL_ZOO.md"
+    for text, line, _, row in _html_rows(folder, path):
+        config = _config_at(text, line)
+        if not re.match(r"(COCO-|Misc/|new_baselines/)", config) or "LVIS" in config:
+            excluded["detectron2 non-COCO or unlinked rows"] += 1
+            continue
+        name = config.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        base = _detectron2_base(path, line, row, name, config)
+        _emit(rows, excluded, base, to_float(row.get("box ap")), to_float(row.get("kp. ap")))
 
 
 def _detectron1_comparisons(folder: Path, rows: list, excluded: Counter) -> None:
     path = "detectron2/configs/Detectron1-Comparisons/README.md"
-    text = (folder / path).read_text(encoding="utf-8")
-    for table in html_tables(text):
-        for line, cells in table["rows"]:
-            row = _cells(table["header"], cells)
-            snippet = "\n".join(text.splitlines()[line - 1 : line + 1])
-            config = re.search(r'href="([^"]+\.yaml)"', snippet)
-            name = config.group(1).rsplit(".", 1)[0] if config else cells[0]
-            base = _detectron2_base(path, line, row, name, f"Detectron1-Comparisons/{name}")
-            _emit(rows, excluded, base, to_float(row.get("box ap")), to_float(row.get("kp. ap")))
+    for text, line, cells, row in _html_rows(folder, path):
+        snippet = "\n".join(text.splitlines()[line - 1 : line + 1])
+        config = re.search(r'href="([^"]+\.yaml)"', snippet)
+        name = config.group(1).rsplit(".", 1)[0] if config else cells[0]
+        base = _detectron2_base(path, line, row, name, f"Detectron1-Comparisons/{name}")
+        _emit(rows, excluded, base, to_float(row.get("box ap")), to_float(row.get("kp. ap")))
 
 
 def _config_at(text: str, line: int) -> str:
@@ -303,56 +306,52 @@ def _detectron2_base(path: str, line: int, row: dict, name: str, config: str) ->
     }
 
 
+def _a100_base(path: str, line: int, config: str, key: str, **fields: object) -> dict:
+    """Record fields shared by the detectron2 projects trained on 64 A100 GPUs."""
+    return {
+        "source_file": f"{SOURCE}/{path}",
+        "source_record": f"line {line}: {config}",
+        **_paper(key),
+        "score_origin": "library re-training",
+        "chip": "NVIDIA A100",
+        "chip_count": 64.0,
+        "training_examples": float(COCO_TRAIN2017_IMAGES),
+        **fields,
+    }
+
+
 def _vitdet(folder: Path, rows: list, excluded: Counter) -> None:
     path = "detectron2/projects/ViTDet/README.md"
-    text = (folder / path).read_text(encoding="utf-8")
-    for table in html_tables(text):
-        for line, cells in table["rows"]:
-            config = _config_at(text, line)
-            if not config.startswith("COCO/"):
-                excluded["ViTDet LVIS rows"] += 1
-                continue
-            row = _cells(table["header"], cells)
-            name = config.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            epochs = re.search(r"_(\d+)ep", name)
-            base = {
-                "source_file": f"{SOURCE}/{path}",
-                "source_record": f"line {line}: {config}",
-                **_paper("vitdet"),
-                "model": f"{cells[0]} ({name})",
-                "score_origin": "library re-training",
-                "chip": "NVIDIA A100",
-                "chip_count": 64.0,
-                "epochs": float(epochs.group(1)) if epochs else np.nan,
-                "training_examples": float(COCO_TRAIN2017_IMAGES),
-                "source_location": "64 A100 (README); 'train time (s/im)' unit unclear, not used",
-            }
-            _emit(rows, excluded, base, to_float(row.get("box ap")))
+    for text, line, cells, row in _html_rows(folder, path):
+        config = _config_at(text, line)
+        if not config.startswith("COCO/"):
+            excluded["ViTDet LVIS rows"] += 1
+            continue
+        name = config.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        epochs = re.search(r"_(\d+)ep", name)
+        base = _a100_base(
+            path, line, config, "vitdet",
+            model=f"{cells[0]} ({name})",
+            epochs=float(epochs.group(1)) if epochs else np.nan,
+            source_location="64 A100 (README); 'train time (s/im)' unit unclear, not used",
+        )  # fmt: skip
+        _emit(rows, excluded, base, to_float(row.get("box ap")))
 
 
 def _mvitv2(folder: Path, rows: list, excluded: Counter) -> None:
     path = "detectron2/projects/MViTv2/README.md"
-    text = (folder / path).read_text(encoding="utf-8")
-    for table in html_tables(text):
-        for line, cells in table["rows"]:
-            row = _cells(table["header"], cells)
-            config = _config_at(text, line)
-            flops_raw = to_float(row.get("flops", "").rstrip("G")) * 1e9
-            base = {
-                "source_file": f"{SOURCE}/{path}",
-                "source_record": f"line {line}: {config}",
-                **_paper("mvitv2"),
-                "model": f"{cells[0]} {row.get('method')} ({row.get('pre-train')})",
-                "score_origin": "library re-training",
-                "chip": "NVIDIA A100",
-                "chip_count": 64.0,
-                "epochs": to_float(row.get("epochs")),
-                "training_examples": float(COCO_TRAIN2017_IMAGES),
-                "flops_per_pass": flops_raw * 2.0,
-                "flops_convention": "multiply-adds",
-                "flops_per_pass_raw": flops_raw,
-                "parameters": to_float(row.get("#params", "").rstrip("M")) * 1e6,
-                "source_location": "FLOPS column (fvcore: one multiply-add counted as one FLOP); "
-                "64 A100 (README)",
-            }
-            _emit(rows, excluded, base, to_float(row.get("box ap")))
+    for text, line, cells, row in _html_rows(folder, path):
+        config = _config_at(text, line)
+        flops_raw = to_float(row.get("flops", "").rstrip("G")) * 1e9
+        base = _a100_base(
+            path, line, config, "mvitv2",
+            model=f"{cells[0]} {row.get('method')} ({row.get('pre-train')})",
+            epochs=to_float(row.get("epochs")),
+            flops_per_pass=flops_raw * 2.0,
+            flops_convention="multiply-adds",
+            flops_per_pass_raw=flops_raw,
+            parameters=to_float(row.get("#params", "").rstrip("M")) * 1e6,
+            source_location="FLOPS column (fvcore: one multiply-add counted as one FLOP); "
+            "64 A100 (README)",
+        )  # fmt: skip
+        _emit(rows, excluded, base, to_float(row.get("box ap")))
