@@ -94,3 +94,24 @@ def test_launch_prices_and_dates_parse(hardware):
     assert table["launch_price_usd"].notna().sum() >= 20
     dates = hardware["release_date"].dropna()
     assert dates.str.fullmatch(r"\d{4}-\d{2}-\d{2}").all()
+
+
+def test_chip_table_file_is_read_and_checked(tmp_path):
+    from analysis.hardware import CHIPS, read_chips
+
+    assert len(CHIPS) == len({chip.name for chip in CHIPS}) >= 50
+    good = tmp_path / "chips.csv"
+    good.write_text(
+        "name,vendor,kind,pattern,epoch_ml,epoch_chips,mlco2,computerprogress\n"
+        "X1,V,GPU,x1,,X1 epoch,,\n",
+        encoding="utf-8",
+    )
+    (chip,) = read_chips(good)
+    assert chip.epoch_ml is None and chip.epoch_chips == "X1 epoch"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(good.read_text(encoding="utf-8").replace(",x1,", ",,"), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.csv, line 2: name, vendor, kind, pattern"):
+        read_chips(bad)
+    bad.write_text("name,vendor\nX1,V\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"bad.csv, line 1: header must be name,vendor,kind"):
+        read_chips(bad)
