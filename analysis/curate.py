@@ -654,15 +654,14 @@ def match_compute(
 ) -> list[tuple[str | None, str]]:
     """(result_id, match) pairs a compute record attaches to.
 
-    ``same-record`` (the record is itself a result); ``model`` (a result of the same paper and
-    model name, on the record's benchmark or a benchmark sharing its training set, see
-    :func:`analysis.benchmarks.same_training`); ``paper-best`` (otherwise the paper's best
-    result on each of those benchmarks, or, when the record names no benchmark, on each primary
-    benchmark of its task, or of any task when the paper has none in its task; a record naming
-    no benchmark whose model name matches results of some benchmarks also reaches the paper's
-    best result on each other evaluation split of the same training set, e.g. a SQuAD test
-    result named "BERT (single model)" when the dev result is "BERT large (single)");
-    ``paper`` (no result: a paper-level fact).
+    ``same-record`` (the record is itself a result); ``model`` (the results of the same paper
+    and model name, on the record's benchmark or a benchmark sharing its training set, see
+    :func:`analysis.benchmarks.same_training`, or on any benchmark when the record names none);
+    ``paper-best`` (only when no result has the record's model name: the paper's best result on
+    each of those benchmarks, or, when the record names no benchmark, on each primary benchmark
+    of its task, or of any task when the paper has none in its task); ``paper`` (no result: a
+    paper-level fact). A record whose model is found is never also given to another model's
+    result as the paper's best (e.g. BERT-Base's compute to the BERT-Large test result).
 
     Ensembles (:func:`is_ensemble`): with ``ensemble_rule``, a record that does not name an
     ensemble never attaches to an ensemble result (``best`` then holds each paper's best
@@ -689,25 +688,17 @@ def match_compute(
 
     if not benchmark:
         hits = same_model(None)
+        if hits:
+            return [(rid, "model") for rid in hits]
         task = _clean(record.get("task"))
         in_task = {b: r for b, r in bests.items() if PRIMARY_BENCHMARKS[b].task == task}
-        if hits:
-            named = set(paper_results.loc[paper_results["result_id"].isin(hits), "benchmark"])
-            rest = {
-                b: r for b, r in in_task.items() if b not in named and named & set(same_training(b))
-            }
-            return [(rid, "model") for rid in hits] + [
-                (rid, "paper-best") for _, rid in sorted(rest.items())
-            ]
         bests = in_task or bests
         return [(rid, "paper-best") for _, rid in sorted(bests.items())] or [(None, "paper")]
-    matches: list[tuple[str | None, str]] = []
-    for candidate in same_training(benchmark):
-        hits = same_model((candidate,))
-        if hits:
-            matches += [(rid, "model") for rid in hits]
-        elif candidate in bests:
-            matches.append((bests[candidate], "paper-best"))
+    candidates = same_training(benchmark)
+    hits = same_model(candidates)
+    if hits:
+        return [(rid, "model") for rid in hits]
+    matches = [(bests[c], "paper-best") for c in candidates if c in bests]
     return matches or [(None, "paper")]
 
 

@@ -380,9 +380,11 @@ def test_match_compute_uses_evaluation_splits_of_the_same_training_set():
     by_paper = {"p": paper_results}
     best = {"p": {"coco_test_dev": "r1", "coco_minival": "r2"}}
     record = pd.Series({"benchmark": "coco_minival", "model": "A"})
-    assert match_compute(record, "p", None, by_paper, best) == [
+    assert match_compute(record, "p", None, by_paper, best) == [("r1", "model")]
+    unnamed = pd.Series({"benchmark": "coco_minival", "model": "C"})
+    assert match_compute(unnamed, "p", None, by_paper, best) == [
         ("r2", "paper-best"),
-        ("r1", "model"),
+        ("r1", "paper-best"),
     ]
     assert same_training("squad11_dev") == ("squad11_dev", "squad11")
     assert same_training("imagenet") == ("imagenet",)

@@ -64,11 +64,12 @@ def test_ensemble_fact_without_an_ensemble_result_stays_a_paper_fact():
     assert got == [(None, "paper")]
 
 
-def test_named_record_reaches_other_split_of_the_same_training_set_only():
+def test_a_record_whose_model_is_found_is_not_also_given_to_other_models():
     by_paper = {
         "p": _paper(
             [
                 ("dev", "squad11_dev", "BERT large (single)"),
+                ("base", "squad11_dev", "BERT base (single)"),
                 ("test", "squad11", "BERT (single model)"),
                 ("ner", "conll2003", "BERT Large"),
             ]
@@ -76,15 +77,14 @@ def test_named_record_reaches_other_split_of_the_same_training_set_only():
     }
     best = {"p": {"squad11": "test", "squad11_dev": "dev", "conll2003": "ner"}}
     record = pd.Series({"benchmark": None, "model": "BERT-Large", "task": "question_answering"})
-    assert match_compute(record, "p", None, by_paper, best) == [
-        ("dev", "model"),
-        ("ner", "model"),
+    assert match_compute(record, "p", None, by_paper, best) == [("dev", "model"), ("ner", "model")]
+    base = pd.Series({"benchmark": "squad11_dev", "model": "BERT base (single)"})
+    assert match_compute(base, "p", None, by_paper, best) == [("base", "model")]
+    unnamed = pd.Series({"benchmark": "squad11_dev", "model": "BERT variant"})
+    assert match_compute(unnamed, "p", None, by_paper, best) == [
+        ("dev", "paper-best"),
         ("test", "paper-best"),
     ]
-    cifar = {"q": _paper([("in", "imagenet", "ResNet-200"), ("c10", "cifar10", "ResNet-1001")])}
-    resnet = pd.Series({"benchmark": None, "model": "ResNet-200", "task": "image_classification"})
-    best_q = {"q": {"imagenet": "in", "cifar10": "c10"}}
-    assert match_compute(resnet, "q", None, cifar, best_q) == [("in", "model")]
 
 
 def test_scope_file_sets_the_benchmark_and_names_a_missing_record(tmp_path: Path):
