@@ -104,3 +104,18 @@ def test_unmapped_facts_chips_stay_missing(tmp_path):
     records = compute_facts.read(sources_dir(), facts_file=_write(tmp_path, rows))
     assert pd.isna(records.iloc[0]["chip"])
     assert records.iloc[0]["chip_count"] == 8
+
+
+def test_a_fact_cited_from_another_paper_is_its_own_record(tmp_path):
+    estimate = (
+        "a-estimate,1706.03762,Attention,https://arxiv.org/abs/1706.03762,Big,wmt2014_en_de,"
+        "training_flops,2.3e19,FLOPs,,https://arxiv.org/abs/2003.10555,Table 4,later estimate"
+    )
+    records = compute_facts.read(sources_dir(), facts_file=_write(tmp_path, [*GOOD_ROWS, estimate]))
+    assert len(records) == 2
+    by_url = records.set_index("source_url")
+    own = by_url.loc["https://arxiv.org/abs/1706.03762"]
+    assert own["chip_count"] == 8 and own["flops_per_pass"] == 1e10
+    assert np.isnan(own["training_flops"])
+    later = by_url.loc["https://arxiv.org/abs/2003.10555"]
+    assert later["training_flops"] == 2.3e19 and np.isnan(later["chip_count"])

@@ -138,32 +138,26 @@ def _check_fact(path: Path, line: int, fact: pd.Series) -> None:
 
 
 def _combine(facts: pd.DataFrame, path: Path) -> list[dict]:
+    """One record per (paper, model, benchmark, cited source): facts with an empty model or
+    benchmark join every record of the same paper and source they fit; a fact cited from
+    another paper (e.g. an estimate by later authors) stays a record of its own."""
+    key = ["arxiv_id", "model", "benchmark", "source_url"]
     specific = facts[(facts["model"] != "") & (facts["benchmark"] != "")]
-    keys = list(
-        dict.fromkeys(
-            zip(specific["arxiv_id"], specific["model"], specific["benchmark"], strict=True)
-        )
-    )
     shared = facts[(facts["model"] == "") | (facts["benchmark"] == "")]
     covered: set[int] = set()
     rows = []
-    for arxiv_id, model, benchmark in keys:
-        own = specific[
-            (specific["arxiv_id"] == arxiv_id)
-            & (specific["model"] == model)
-            & (specific["benchmark"] == benchmark)
-        ]
+    for (arxiv_id, model, benchmark, source_url), own in specific.groupby(key, sort=False):
         extra = shared[
             (shared["arxiv_id"] == arxiv_id)
+            & (shared["source_url"] == source_url)
             & shared["model"].isin(["", model])
             & shared["benchmark"].isin(["", benchmark])
         ]
         covered.update(extra.index)
         rows.append(_record(pd.concat([own, extra]), path, model, benchmark))
-    for (arxiv_id, model, benchmark), group in shared.drop(index=list(covered)).groupby(
-        ["arxiv_id", "model", "benchmark"], sort=False
+    for (_, model, benchmark, _), group in shared.drop(index=list(covered)).groupby(
+        key, sort=False
     ):
-        del arxiv_id
         rows.append(_record(group, path, model, benchmark))
     return rows
 
