@@ -607,21 +607,24 @@ def _norm_model(text: object) -> str | None:
 
 
 _SINGLE_MODEL_TAG = re.compile(r"\(\s*single(?:[\s-]+model)?\s*\)", re.IGNORECASE)
+_CITATION_TAG = re.compile(r"\([^()]*\bet al\.?,?\s*\d{4}\)")
+"""NLP-progress appends the citation to model names: "LUKE (Yamada et al., 2020)"."""
 
 
 def model_key(text: object) -> str | None:
     """Normalised model name for attaching compute, without a "(single model)" tag.
 
-    Leaderboards tag a paper's single model ("BERT large (single)", "XLNet (single model)"),
-    compute sources name the model plainly ("BERT-Large", "XLNet"); the tag carries no
-    information once ensembles are told apart by :func:`is_ensemble`.
+    Leaderboards tag a paper's single model ("BERT large (single)", "XLNet (single model)") or
+    append its citation ("LUKE (Yamada et al., 2020)"); compute sources name the model plainly
+    ("BERT-Large", "XLNet", "LUKE"). Neither tag names a different model once ensembles are told
+    apart by :func:`is_ensemble`.
 
     >>> model_key("BERT large (single)") == model_key("BERT-Large")
     True
     """
     if not isinstance(text, str):
         return None
-    return normalise_title(_SINGLE_MODEL_TAG.sub(" ", text))
+    return normalise_title(_CITATION_TAG.sub(" ", _SINGLE_MODEL_TAG.sub(" ", text)))
 
 
 def is_ensemble(model: object) -> bool:

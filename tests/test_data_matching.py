@@ -28,6 +28,7 @@ def test_single_model_tag_is_ignored_but_ensemble_is_not():
     assert model_key("XLNet (single model)") == model_key("XLNet") == "xlnet"
     assert model_key("Conductor-net (single-model)") == model_key("Conductor-net")
     assert model_key("FPN (single-scale)") != model_key("FPN")
+    assert model_key("LUKE (Yamada et al., 2020)") == model_key("LUKE") == "luke"
     assert is_ensemble("BiDAF (ensemble)") and is_ensemble("GNMT+RL Ensemble")
     assert not is_ensemble("BiDAF (single model)") and not is_ensemble(None)
 
