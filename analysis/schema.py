@@ -392,12 +392,18 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "paper_id": "Paper the compute fact belongs to.",
         "result_id": "Result the fact is attached to (empty: paper-level fact without a result).",
         "match": (
-            "How it was attached: same-record, model (same paper, benchmark, model name), "
-            "architecture (FLOPs per pass of a zoo model of the same architecture and paper), "
-            "paper-best (the paper's best result on each primary benchmark of the record's task, "
-            "or on the benchmark it names), paper (no result: a paper-level fact)."
+            "How it was attached: same-record, model (same paper, benchmark, model name; a "
+            "'(single model)' tag ignored), architecture (FLOPs per pass of a zoo model of the "
+            "same architecture and paper), paper-best (only when no result has the record's "
+            "model name: the paper's best single-model result on each primary benchmark of the "
+            "record's task, or on the benchmark it names), paper (no result: a paper-level "
+            "fact). Single-model compute never attaches to an ensemble result."
         ),
-        "task": "Task family of the compute record (when the source gives one).",
+        "task": (
+            "Task family: the attached result's; for a paper-level row the record's task when "
+            "the paper has results in it, or, for a paper without results, when the source "
+            "labels the system with study task families only (else empty)."
+        ),
         "model": "Model name in the compute source.",
         "benchmark": "Benchmark named by the compute source, if any.",
         "quantity": (
