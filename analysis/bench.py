@@ -73,7 +73,7 @@ def time_pymc_nuts() -> dict[str, Any]:
     measure, form, trend = COMPARED
     rows, _ = models.eligible_rows(fit_table(load_tables(), measure).rows, trend)
     design = models.make_design(rows, form)
-    n_series, n_tasks = models._slots(len(design.series)), models._slots(len(design.tasks), 4)
+    n_series, n_tasks = models.slot_sizes(design)
     model = models.build_model(n_series, n_tasks, trend, "normal")
     updates = models._data_updates(design, n_series, n_tasks)
     settings = models.DEFAULT_SETTINGS

@@ -41,13 +41,20 @@ def cache_path(key: str, label: str = "fit") -> Path:
     return posterior_cache_dir() / f"{label}-{key}.nc"
 
 
+LAZY_GROUPS = ("log_likelihood",)
+"""Groups read from disk only when used: the pointwise log-likelihood (chains x draws x rows)
+is most of a posterior file and only model comparison reads it."""
+
+
 def load_cached(key: str, label: str = "fit") -> az.InferenceData | None:
-    """The cached posterior for ``key``, or None when absent."""
+    """The cached posterior for ``key``, or None when absent (:data:`LAZY_GROUPS` stay lazy)."""
     path = cache_path(key, label)
     if not path.exists():
         return None
     idata = az.from_netcdf(path, engine="h5netcdf")
-    idata.load()
+    for group in idata.groups():
+        if group not in LAZY_GROUPS:
+            idata[group].load()
     return idata
 
 

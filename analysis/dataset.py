@@ -296,12 +296,14 @@ def frontier_flags(frame: pd.DataFrame) -> pd.Series:
     dated = frame[frame["year"].notna() & frame["error"].notna()]
     if "score_origin" in dated:
         dated = dated[dated["score_origin"].isin(FRONTIER_ORIGINS)]
-    for _, group in dated.groupby("series"):
-        group = group.sort_values("year")
-        best_before = np.inf
-        for _, same_time in group.groupby("year", sort=True):
-            flags[same_time.index] = same_time["error"] < best_before
-            best_before = min(best_before, same_time["error"].min())
+    if dated.empty:
+        return flags
+    yearly_best = dated.groupby(["series", "year"], sort=True)["error"].min()
+    best_before = (
+        yearly_best.groupby(level="series").cummin().groupby(level="series").shift(1)
+    ).fillna(np.inf)
+    keys = pd.MultiIndex.from_arrays([dated["series"], dated["year"]])
+    flags[dated.index] = dated["error"].to_numpy() < best_before.reindex(keys).to_numpy()
     return flags
 
 

@@ -58,9 +58,9 @@ class SamplerSettings:
 
     chains: int = 4
     cores: int = 2
-    tune: int = 1500
+    tune: int = 1000
     draws: int = 1000
-    target_accept: float = 0.99
+    target_accept: float = 0.995
     low_rank: bool = False
 
 
@@ -425,6 +425,11 @@ def _slots(n: int, step: int = 8) -> int:
     return max(step, math.ceil(n / step) * step)
 
 
+def slot_sizes(design: Design) -> tuple[int, int]:
+    """(series slots, task slots) of a design: up to 8 series and 8 tasks share one compile."""
+    return _slots(len(design.series)), _slots(len(design.tasks))
+
+
 def _slope_standard_errors(design: Design) -> np.ndarray:
     """Per-series OLS standard error of the slope (inf with fewer than 3 rows)."""
     errors = np.full(len(design.series), np.inf)
@@ -534,8 +539,7 @@ def _sample(
     prior_multiplier: float = 1.0,
 ) -> az.InferenceData:
     """Compile (if needed), feed the data, sample with nutpie and tidy the posterior."""
-    n_series_slots = _slots(len(design.series))
-    n_task_slots = _slots(len(design.tasks), 4)
+    n_series_slots, n_task_slots = slot_sizes(design)
     start = time.perf_counter()
     compiled = compiled_model(n_series_slots, n_task_slots, trend, likelihood)
     timings["compile_s"] = timings.get("compile_s", 0.0) + time.perf_counter() - start
@@ -1071,7 +1075,7 @@ def fit_measurement_error(
     key_settings = {"seed": seed, "trend": trend, "likelihood": likelihood, "form": form}
     key_settings["measures"] = measures
     timings: dict[str, float] = {}
-    n_series_slots, n_task_slots = _slots(len(design.series)), _slots(len(design.tasks), 4)
+    n_series_slots, n_task_slots = slot_sizes(design)
     shape = (n_series_slots, n_task_slots, measures, trend, likelihood)
 
     def sample(attempt: SamplerSettings) -> az.InferenceData:
