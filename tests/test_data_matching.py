@@ -7,13 +7,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from analysis.benchmarks import same_training
 from analysis.curate import (
+    SCOPE_FILE,
     apply_compute_scope,
     honest_tasks,
     is_ensemble,
     match_compute,
     model_key,
 )
+from analysis.paths import DATA_DIR
 
 
 def _paper(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
@@ -101,6 +104,31 @@ def test_scope_file_sets_the_benchmark_and_names_a_missing_record(tmp_path: Path
     scope.write_text("source,source_record,benchmark,evidence\ns,row 9: Z,b,quote\n")
     with pytest.raises(ValueError, match=r"scope.csv, line 2, column source_record: .*row 9: Z"):
         apply_compute_scope(records, scope)
+
+
+def test_a_record_scoped_away_from_the_papers_results_stays_a_paper_fact():
+    # Megatron-LM: the 8.3B GPT-2 model's compute must not become the 3.9B BERT's SQuAD compute
+    by_paper = {"p": _paper([("bert39", "squad11_dev", "Megatron-3.9B")])}
+    best = {"p": {"squad11_dev": "bert39"}}
+    unscoped = pd.Series({"benchmark": None, "model": "Megatron-LM (8.3B)", "task": None})
+    assert match_compute(unscoped, "p", None, by_paper, best) == [("bert39", "paper-best")]
+    scoped = unscoped.copy()
+    scoped["benchmark"] = "wikitext103"
+    assert match_compute(scoped, "p", None, by_paper, best) == [(None, "paper")]
+
+
+def test_curated_scoped_records_reach_only_their_own_benchmark():
+    scope = pd.read_csv(SCOPE_FILE, dtype=str)
+    compute = pd.read_csv(DATA_DIR / "compute.csv", dtype=str)
+    results = pd.read_csv(DATA_DIR / "results.csv", dtype=str).set_index("result_id")
+    for row in scope.itertuples(index=False):
+        rows = compute[
+            (compute["source"] == row.source) & (compute["source_record"] == row.source_record)
+        ]
+        assert not rows.empty, f"{row.source_record} has no compute rows"
+        attached = rows["result_id"].dropna()
+        reached = set(results.loc[attached, "benchmark"])
+        assert reached <= set(same_training(row.benchmark)), (row.source_record, reached)
 
 
 def test_compute_row_task_comes_from_results_or_a_specific_source_label():
