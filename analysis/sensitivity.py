@@ -209,8 +209,9 @@ def _refit(inputs: object, refit: Refit) -> object:
     return scaling_fit(refit.rows, refit.key, prior_multiplier=refit.prior_multiplier)
 
 
-def book_variants(inputs: object, series: str) -> tuple[list[Variant], list[str]]:
-    """Model variants of the book's headline (refitting where needed) and notes on skipped ones.
+def book_variants(inputs: object, series: str) -> tuple[list[Variant], list[str], pd.DataFrame]:
+    """Model variants of the book's headline (refitting where needed), notes on skipped ones and
+    the diagnostics of every fit behind a variant (one row per variant).
 
     ``inputs`` is a :class:`analysis.costs.BookInputs`; the fits it lacks are fitted (cached)
     here: Student-t likelihood, time trend, frontier rows, halved and doubled priors and the
@@ -219,7 +220,7 @@ def book_variants(inputs: object, series: str) -> tuple[list[Variant], list[str]
     from analysis.diagnostics import DiagnosticsError
 
     a = inputs.assumptions
-    variants, notes = [], []
+    variants, notes, diagnostics = [], [], []
     for refit in _refits(inputs):
         name = f"{refit.factor} = {refit.setting}"
         if series not in set(refit.rows["series"]):
@@ -238,11 +239,13 @@ def book_variants(inputs: object, series: str) -> tuple[list[Variant], list[str]
             continue
         post = SeriesPosterior.from_fit(fit, series, a.max_draws)
         variants.append(Variant(refit.factor, refit.setting, post, a, refit.measure))
+        diagnostics.append(fit.diagnostics.assign(factor=refit.factor, setting=refit.setting))
     base = inputs.posteriors("polynomial", [series])[0]
     variants.append(
         Variant("projection", "predictive (new paper)", base, a, inputs.measure, "predictive")
     )
-    return variants, notes
+    table = pd.concat(diagnostics, ignore_index=True) if diagnostics else pd.DataFrame()
+    return variants, notes, table
 
 
 def notes_text(notes: list[str]) -> str:
