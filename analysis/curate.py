@@ -39,6 +39,13 @@ from analysis.benchmarks import (
 )
 from analysis.datapackage_check import validate_datapackage
 from analysis.dataset import Tables
+from analysis.paper_dates import (
+    MANUAL_DATES_FILE,
+    choose_date,
+    conflict_columns,
+    conflict_row,
+    read_manual_dates,
+)
 from analysis.paths import DATA_DIR, REPO_ROOT, sources_dir
 from analysis.schema import FIELD_DESCRIPTIONS
 
@@ -54,14 +61,6 @@ SOURCE_PRIORITY: tuple[str, ...] = (
 )
 """Leaderboard sources in order of preference when the same result appears twice; the compute
 sources (helper D2) follow in the order ``read_all_records`` returns them."""
-
-DATE_PRIORITY: tuple[str, ...] = ("pwc_2020", "epoch-ai-models")
-"""Sources whose paper dates are preferred, in order (Papers with Code gives the arXiv v1 date;
-other sources' dates are used only when these have none: e.g. OpenAI's "AI and Efficiency" table
-dates ResNet 2015-01-10, ten months before its arXiv submission)."""
-
-DATE_FROM_SUBMISSION = ("squad_leaderboard",)
-"""Sources whose ``paper_date`` is a leaderboard submission date, used only when nothing better."""
 
 COMPUTE_QUANTITIES: dict[str, str] = {
     "flops_per_pass": "FLOP",
@@ -320,48 +319,6 @@ def _source_rank(sources: Iterable[str]) -> dict[str, int]:
     return ranks
 
 
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
-
-
-def _arxiv_month(arxiv_id: object) -> str | None:
-    if isinstance(arxiv_id, str) and re.fullmatch(r"\d{4}\.\d{4,5}", arxiv_id):
-        year, month = 2000 + int(arxiv_id[:2]), int(arxiv_id[2:4])
-        if 1 <= month <= 12:
-            return f"{year:04d}-{month:02d}"
-    return None
-
-
-def paper_date(group: pd.DataFrame, arxiv_id: object) -> tuple[str | None, str | None, str | None]:
-    """(date, precision, provenance) of a paper from its records.
-
-    Full publication date from the first source in :data:`DATE_PRIORITY` giving one (earliest
-    within that source); else the arXiv id's month;
-    else a month from free text; else a leaderboard submission date; else nothing.
-    """
-    dates = group[["source", "paper_date"]].dropna()
-    dates = dates[dates["paper_date"].astype(str).str.len() > 0]
-    pub = dates[~dates["source"].isin(DATE_FROM_SUBMISSION)]
-    days = pub[pub["paper_date"].astype(str).str.match(_DAY)]
-    if len(days):
-        rank = days["source"].map(lambda s: DATE_PRIORITY.index(s) if s in DATE_PRIORITY else 99)
-        row = days.assign(_rank=rank).sort_values(["_rank", "paper_date"]).iloc[0]
-        return str(row["paper_date"]), "day", f"{row['source']} paper_date"
-    month = _arxiv_month(arxiv_id)
-    if month:
-        return month, "month", "arXiv identifier (submission month)"
-    months = pub[pub["paper_date"].astype(str).str.match(_MONTH)]
-    if len(months):
-        row = months.sort_values("paper_date").iloc[0]
-        return str(row["paper_date"]), "month", f"{row['source']} published month"
-    subm = dates[dates["source"].isin(DATE_FROM_SUBMISSION)]
-    subm = subm[subm["paper_date"].astype(str).str.match(_DAY)]
-    if len(subm):
-        row = subm.sort_values("paper_date").iloc[0]
-        return str(row["paper_date"]), "day", f"{row['source']} submission date"
-    return None, None, None
-
-
 def _first(values: pd.Series) -> object:
     for v in values:
         v = _clean(v)
@@ -400,15 +357,28 @@ def best_title(group: pd.DataFrame) -> str | None:
     return str(titles.sort_values(["_rank", "_length"], kind="stable")["title"].iloc[0])
 
 
-def build_papers(records: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:
-    """One row per paper key (records ordered by source priority)."""
+def _paper_groups(records: pd.DataFrame, keys: pd.Series) -> Iterable[tuple[str, pd.DataFrame]]:
     ranks = _source_rank(records["source"].unique())
-    rows: list[dict[str, object]] = []
     frame = records.assign(paper_key=keys, _rank=records["source"].map(ranks))
     frame = frame[frame["paper_key"].notna()].sort_values(["_rank", "source_record"], kind="stable")
-    for key, group in frame.groupby("paper_key", sort=True):
-        arxiv = key.removeprefix("arxiv:") if key.startswith("arxiv:") else None
-        date, precision, date_source = paper_date(group, arxiv)
+    return frame.groupby("paper_key", sort=True)
+
+
+def _arxiv_of(key: str) -> str | None:
+    return key.removeprefix("arxiv:") if key.startswith("arxiv:") else None
+
+
+def build_papers(
+    records: pd.DataFrame, keys: pd.Series, hand_dates: dict[str, str] | None = None
+) -> pd.DataFrame:
+    """One row per paper key (records ordered by source priority); ``hand_dates`` maps arXiv
+    ids to hand-entered v1 dates (:mod:`analysis.paper_dates` gives the date precedence)."""
+    hand_dates = hand_dates or {}
+    rows: list[dict[str, object]] = []
+    for key, group in _paper_groups(records, keys):
+        arxiv = _arxiv_of(key)
+        choice = choose_date(group, arxiv, hand_dates.get(arxiv))
+        date, precision, date_source = choice.date, choice.precision, choice.source
         year_values = pd.to_numeric(group["year"], errors="coerce").dropna()
         year = int(date[:4]) if date else (int(year_values.min()) if len(year_values) else None)
         url = _first(group["paper_url"]) or (f"https://arxiv.org/abs/{arxiv}" if arxiv else None)
@@ -433,6 +403,29 @@ def build_papers(records: pd.DataFrame, keys: pd.Series) -> pd.DataFrame:
     papers["year"] = papers["year"].astype("Int64")
     papers.insert(0, "paper_id", assign_paper_ids(papers))
     return papers
+
+
+def date_conflicts(
+    records: pd.DataFrame,
+    keys: pd.Series,
+    papers: pd.DataFrame,
+    hand_dates: dict[str, str] | None = None,
+) -> pd.DataFrame:
+    """Papers (of ``papers``, with ``paper_key``) whose sources' dates disagree by more than
+    :data:`analysis.paper_dates.CONFLICT_DAYS` days: each source's dates, chosen date and rule."""
+    hand_dates = hand_dates or {}
+    paper_ids = papers.set_index("paper_key")["paper_id"]
+    rows = []
+    for key, group in _paper_groups(records, keys):
+        if key not in paper_ids.index:
+            continue
+        arxiv = _arxiv_of(key)
+        row = conflict_row(group, arxiv, hand_dates.get(arxiv))
+        if row is not None:
+            rows.append({"paper_id": paper_ids[key], **row})
+    sources = [c for r in rows for c in r if c not in conflict_columns([])]
+    out = pd.DataFrame(rows, columns=conflict_columns(sources))
+    return out.sort_values(["spread_days", "paper_id"], ascending=[False, True], ignore_index=True)
 
 
 # --------------------------------------------------------------------------- results
@@ -928,6 +921,7 @@ class CurationResult:
     ensemble_withheld: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=WITHHELD_COLUMNS)
     )
+    date_conflicts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["paper_id"]))
 
 
 def read_compute_records(
@@ -1135,7 +1129,8 @@ def curate(root: Path) -> CurationResult:
         ignore_index=False,
     )
     identity = identify_papers(records)
-    papers = build_papers(records, identity.record_paper)
+    hand_dates = read_manual_dates(MANUAL_DATES_FILE)
+    papers = build_papers(records, identity.record_paper, hand_dates)
     untitled = papers[papers["title"].isna()]
     papers = papers[papers["title"].notna()]
     paper_of = identity.record_paper.map(papers.set_index("paper_key")["paper_id"])
@@ -1146,7 +1141,9 @@ def curate(root: Path) -> CurationResult:
     compute, task_dropped = honest_tasks(compute, results, general_purpose_records(root))
     used = set(results["paper_id"]) | set(compute["paper_id"])
     unused = papers[~papers["paper_id"].isin(used)]
-    papers = papers[papers["paper_id"].isin(used)].drop(columns=["paper_key"])
+    papers = papers[papers["paper_id"].isin(used)]
+    conflicts = date_conflicts(records, identity.record_paper, papers, hand_dates)
+    papers = papers.drop(columns=["paper_key"])
     exclusions = _exclusions(records, identity, board_excluded, duplicates, unused, compute_records)
     exclusions = pd.concat(
         [
@@ -1172,6 +1169,7 @@ def curate(root: Path) -> CurationResult:
         exclusions=exclusions,
         ambiguous=identity.ambiguous,
         ensemble_withheld=withheld,
+        date_conflicts=conflicts,
     )
 
 
@@ -1241,6 +1239,7 @@ def write_outputs(result: CurationResult, data_dir: Path) -> None:
     ensemble_report(result.ensemble_withheld, result.results).to_csv(
         reports / "ensemble_withheld.csv", index=False
     )
+    result.date_conflicts.to_csv(reports / "date_conflicts.csv", index=False)
     flagged_values(result.compute, FLAGS_FILE).to_csv(
         reports / "flagged_values.csv", index=False, float_format="%.10g"
     )
@@ -1630,6 +1629,27 @@ DATA_README_REPORTS = """
   ensembles).
 * `flagged_values.csv`: compute rows whose source value is kept as the source gives it but
   looks wrong (`manual/source_flags.csv` gives the finding and evidence).
+* `date_conflicts.csv`: papers whose sources' publication dates (arXiv identifier month
+  included) disagree by more than 90 days: one column per source with its date(s), the
+  chosen date, where it comes from, the rule that chose it and the spread in days.
+
+## Paper dates
+
+`papers.date` is the day the paper first became public (`analysis/paper_dates.py`).
+For a paper with an arXiv id, its arXiv v1 date outranks venue and Epoch AI dates:
+
+1. a hand-entered v1 date from `manual/paper_dates.csv` (with its source; rejected unless it
+   lies in the identifier's month or up to 7 days before it);
+2. else the first full date, by source priority (Papers with Code, hand-read results, Epoch
+   AI, then the rest; earliest within a source), that lies in that window: arXiv numbers a
+   paper when it announces it, so v1 is in the identifier's month or a few days before, never
+   after, and a date outside the window is a venue or later-version date;
+3. else the identifier's month (`date_precision` month).
+
+A paper without an arXiv id takes the first full date by the same source priority, else a
+month from free text, else a SQuAD leaderboard submission date. Leaderboard submission dates
+never count as publication dates and are shown in the conflict report for information only.
+The year in `paper_id` follows the chosen date.
 
 Compute attachment: model names are compared without a "(single model)" tag; records that
 `manual/compute_scope.csv` scopes to another benchmark (with the source's own evidence) attach

@@ -339,13 +339,15 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
         ),
         "year": "Publication year (from date when known, else from the source's year).",
         "date": (
-            "Publication date YYYY-MM-DD, or YYYY-MM when only the month is known; empty if "
-            "unknown."
+            "Date the paper first became public, YYYY-MM-DD, or YYYY-MM when only the month is"
+            " known; empty if unknown. For a paper with an arXiv id this is its arXiv v1 date"
+            " (see 'Paper dates' below)."
         ),
         "date_precision": "day or month; empty when there is no date.",
         "date_source": (
-            "Where the date comes from (source paper_date, arXiv identifier month, submission"
-            " date)."
+            "Where the date comes from: data/manual/paper_dates.csv (hand-entered arXiv v1"
+            " date), a source's paper_date, the arXiv identifier's month, a published month or"
+            " a leaderboard submission date."
         ),
         "venue": "Venue when a source gives it; mostly empty.",
         "arxiv_id": "arXiv identifier without version (e.g. 1512.03385).",

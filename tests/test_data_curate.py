@@ -31,7 +31,6 @@ from analysis.curate import (
     identify_papers,
     match_compute,
     normalise_title,
-    paper_date,
     unique_ids,
 )
 from analysis.leaderboards import (
@@ -45,6 +44,7 @@ from analysis.leaderboards import (
     pwc_metric,
     read_manual_results,
 )
+from analysis.paper_dates import paper_date
 
 # --------------------------------------------------------------------------- arXiv and scores
 
