@@ -75,14 +75,17 @@ def chapter_inputs(source: str) -> list[str]:
     return [*DEFAULT_INPUTS, *[f for f in extra if f]]
 
 
+def input_files(patterns: list[str], root: Path = REPO_ROOT) -> list[Path]:
+    """Every file matching ``patterns`` under ``root``, pattern by pattern, sorted."""
+    return [path for p in patterns for path in sorted(root.glob(p)) if path.is_file()]
+
+
 def inputs_digest(patterns: list[str], root: Path = REPO_ROOT) -> str:
     """SHA-256 over the names and contents of every file matching ``patterns``."""
     digest = hashlib.sha256()
-    for pattern in patterns:
-        for path in sorted(root.glob(pattern)):
-            if path.is_file():
-                digest.update(path.relative_to(root).as_posix().encode())
-                digest.update(path.read_bytes())
+    for path in input_files(patterns, root):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -92,11 +95,19 @@ def add_inputs_digest(app: Sphinx, docname: str, source: list[str]) -> None:
     Jupyter Book's execution cache keys on a notebook's code only; with the digest in the
     code, changing the data, the analysis code or a chapter's declared assumptions makes
     exactly the chapters that depend on them execute again.
+    Each input is also noted as a Sphinx dependency of the chapter: without that, an incremental
+    build would not even re-read a chapter whose own file is unchanged.
     """
     text = source[0]
-    if "```{code-cell}" in text:
-        root = Path(app.srcdir) if app is not None else REPO_ROOT
-        source[0] = text + DIGEST_CELL.format(digest=inputs_digest(chapter_inputs(text), root))
+    if "```{code-cell}" not in text:
+        return
+    root = Path(app.srcdir) if app is not None else REPO_ROOT
+    patterns = chapter_inputs(text)
+    source[0] = text + DIGEST_CELL.format(digest=inputs_digest(patterns, root))
+    env = getattr(app, "env", None)
+    if env is not None:
+        for path in input_files(patterns, root):
+            env.note_dependency(str(path))
 
 
 def build_date() -> str:

@@ -150,3 +150,22 @@ def test_digest_reads_the_book_being_built(tmp_path: Path) -> None:
     second = [text]
     add_inputs_digest(app, "a", second)  # type: ignore[arg-type]
     assert first[0] != second[0], "editing the assumptions must change the chapter's code"
+
+
+def test_inputs_are_sphinx_dependencies_of_the_chapter(tmp_path: Path) -> None:
+    """An incremental build re-reads a chapter when a declared input changes."""
+    from types import SimpleNamespace
+
+    from analysis.sphinx_ext import add_inputs_digest
+
+    (tmp_path / "config").mkdir()
+    config = tmp_path / "config" / "assumptions.yaml"
+    config.write_text("year: 2020\n")
+    noted: list[str] = []
+    env = SimpleNamespace(note_dependency=noted.append)
+    app = SimpleNamespace(srcdir=str(tmp_path), env=env)
+    text = "---\ncomplim_inputs: [config/assumptions.yaml]\n---\n```{code-cell} ipython3\nx\n```\n"
+    add_inputs_digest(app, "a", [text])  # type: ignore[arg-type]
+    assert str(config) in noted
+    add_inputs_digest(app, "b", ["# prose only\n"])  # type: ignore[arg-type]
+    assert noted.count(str(config)) == 1
