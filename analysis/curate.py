@@ -1102,7 +1102,9 @@ def flagged_values(compute: pd.DataFrame, path: Path) -> pd.DataFrame:
     flags = pd.read_csv(path, dtype=str).drop(columns=["value"])
     rows = compute.merge(flags, on=["source", "source_record", "quantity"])
     columns = ["compute_id", "paper_id", "result_id", "source", "source_record", "quantity"]
-    return rows[[*columns, "value", "method", "finding", "evidence"]].sort_values("compute_id")
+    return rows[[*columns, "value", "method", "in_fits", "finding", "evidence"]].sort_values(
+        "compute_id"
+    )
 
 
 def curate(root: Path) -> CurationResult:

@@ -59,12 +59,15 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Tables:
-    """The four validated tables."""
+    """The four validated tables, and the compute rows no fit may use."""
 
     papers: pd.DataFrame
     results: pd.DataFrame
     compute: pd.DataFrame
     hardware: pd.DataFrame
+    unusable_compute: frozenset[str] = frozenset()
+    """compute_ids whose source value is flagged as wrong (``in_fits`` = no in
+    ``data/manual/source_flags.csv``, listed in ``data/reports/flagged_values.csv``)."""
 
 
 @dataclass(frozen=True)
@@ -188,6 +191,25 @@ def _to_float(file: str, column: pd.Series) -> pd.Series:
     return numbers.astype(float)
 
 
+FLAGGED_VALUES = Path("reports") / "flagged_values.csv"
+"""Compute rows whose source value is flagged (written by ``python -m analysis.curate``)."""
+
+
+def unusable_compute_ids(path: Path) -> frozenset[str]:
+    """compute_ids of flagged values marked ``in_fits`` = no (none when the report is absent)."""
+    if not path.exists():
+        return frozenset()
+    flags = pd.read_csv(path, dtype=str)
+    if "in_fits" not in flags.columns:
+        raise DataValidationError(path.name, 1, "in_fits", "", "column is missing")
+    bad = flags.loc[~flags["in_fits"].isin(["yes", "no"])]
+    if not bad.empty:
+        line = int(bad.index[0]) + 2
+        value = bad["in_fits"].iloc[0]
+        raise DataValidationError(path.name, line, "in_fits", str(value), "must be yes or no")
+    return frozenset(flags.loc[flags["in_fits"] == "no", "compute_id"])
+
+
 def load_tables(data_dir: Path = DATA_DIR) -> Tables:
     """Read and validate papers, results, compute and hardware; raise DataValidationError."""
     frames = {
@@ -200,6 +222,7 @@ def load_tables(data_dir: Path = DATA_DIR) -> Tables:
         results=frames["results.csv"],
         compute=frames["compute.csv"],
         hardware=frames["hardware.csv"],
+        unusable_compute=unusable_compute_ids(Path(data_dir) / FLAGGED_VALUES),
     )
     check_dates(tables.papers)
     check_scores(tables.results)
@@ -307,11 +330,25 @@ def frontier_flags(frame: pd.DataFrame) -> pd.Series:
     return flags
 
 
+FLAGGED_REASON = "compute value flagged as wrong in its source (data/manual/source_flags.csv)"
+
+
+def _uses_unusable(rows: pd.DataFrame, unusable: frozenset[str]) -> pd.Series:
+    """Whether each compute row is, or is derived from, an unusable compute row."""
+    if not unusable:
+        return pd.Series(False, index=rows.index)
+    derived = rows["derived_from"].fillna("").str.split(";")
+    return rows["compute_id"].isin(unusable) | derived.map(lambda ids: bool(unusable & set(ids)))
+
+
 def fit_table(tables: Tables, measure: str) -> FitTable:
     """Rows for a fit of error against one compute measure, and the exclusions with reasons."""
     candidates = primary_results(tables)
     candidates["is_frontier"] = frontier_flags(candidates)
-    measured = _per_result(_measure_rows(tables.compute, measure), measure)
+    measure_rows = _measure_rows(tables.compute, measure)
+    unusable = _uses_unusable(measure_rows, tables.unusable_compute)
+    measured = _per_result(measure_rows[~unusable], measure)
+    flagged_only = set(measure_rows.loc[unusable, "result_id"]) - set(measured["result_id"])
     candidates = candidates.merge(
         measured[["result_id", "log10_flops"]], on="result_id", how="left"
     )
@@ -321,6 +358,7 @@ def fit_table(tables: Tables, measure: str) -> FitTable:
         (no_error_metric, "metric not an error"),
         (candidates["error"].isna() | (candidates["error"] <= 0), "error not positive"),
         (candidates["year"].isna(), "no publication date (year only or none)"),
+        (candidates["result_id"].isin(flagged_only), FLAGGED_REASON),
         (candidates["log10_flops"].isna(), f"no compute for measure {measure}"),
     ]
     for condition, reason in conditions:
