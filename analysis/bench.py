@@ -141,7 +141,11 @@ def write_reports(result: dict[str, Any]) -> None:
     """reports/benchmark.json and a Markdown table beside it."""
     REPORT_DIR.mkdir(exist_ok=True)
     JSON_PATH.write_text(json.dumps(result, indent=1), encoding="utf-8")
-    table = pd.DataFrame(result["fits"]).round(2)
+    table = (
+        pd.DataFrame(result["fits"])
+        .round(2)
+        .assign(target_accept=[f["target_accept"] for f in result["fits"]])
+    )
     lines = [
         "# Benchmark of the book's fits",
         "",
