@@ -1303,7 +1303,8 @@ def domain_counts(tables: Tables) -> pd.DataFrame:
 
 
 def coverage(tables: Tables) -> pd.DataFrame:
-    """Per primary benchmark: primary-metric results, papers, and results with each measure."""
+    """Per primary benchmark: primary-metric results, papers, results with each measure, and
+    results with a measure a fit may use (none flagged ``in_fits`` = no nor derived from one)."""
     from analysis.dataset import compute_long, primary_results
 
     primary = primary_results(tables)
@@ -1312,6 +1313,8 @@ def coverage(tables: Tables) -> pd.DataFrame:
         index="result_id", columns="measure", values="log10_flops", aggfunc="size"
     )
     primary = primary.merge(wide, left_on="result_id", right_index=True, how="left")
+    in_fits = set(compute_long(tables, usable_only=True)["result_id"])
+    primary["_in_fits"] = primary["result_id"].isin(in_fits)
     rows = []
     for benchmark, group in primary.groupby("benchmark"):
         row = {
@@ -1326,6 +1329,7 @@ def coverage(tables: Tables) -> pd.DataFrame:
         for m in MEASURES:
             row[f"with_{m}"] = int(group[m].notna().sum()) if m in group else 0
         row["with_any_measure"] = int(group[present].notna().any(axis=1).sum()) if present else 0
+        row["with_any_measure_in_fits"] = int(group["_in_fits"].sum())
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -1624,7 +1628,9 @@ DATA_README_REPORTS = """
 * `dedup_ambiguous.csv`: title matches between different arXiv ids, listed and not merged.
 * `counts_by_domain.csv`: papers and results per task family.
 * `coverage.csv`: per primary benchmark, results of its primary metric and how many have
-  each compute measure.
+  each compute measure; `with_any_measure_in_fits` counts those with at least one measure a
+  fit may use (not flagged `in_fits` = no in `manual/source_flags.csv`, nor derived from
+  such a value).
 * `ensemble_withheld.csv`: ensemble results that a single-model compute record would have
   reached by model name or as the paper's best result, and was not attached to (a paper's
   single-model compute is never attached to its ensemble; ensemble records attach only to

@@ -278,9 +278,13 @@ def _per_result(rows: pd.DataFrame, measure: str) -> pd.DataFrame:
     return out
 
 
-def compute_long(tables: Tables) -> pd.DataFrame:
-    """Every available measure per result: result_id, measure, log10_flops, match, n_values."""
-    parts = [_per_result(_measure_rows(tables.compute, m), m) for m in MEASURES]
+def compute_long(tables: Tables, *, usable_only: bool = False) -> pd.DataFrame:
+    """Every available measure per result: result_id, measure, log10_flops, match, n_values.
+
+    With ``usable_only``, compute rows flagged ``in_fits`` = no (and rows derived from them)
+    are left out first, as :func:`fit_table` does.
+    """
+    parts = [_per_result(_measure_rows_for(tables, m, usable_only), m) for m in MEASURES]
     parts = [p for p in parts if not p.empty]
     if not parts:
         return pd.DataFrame(columns=["result_id", "measure", "log10_flops", "match", "n_values"])
@@ -289,6 +293,14 @@ def compute_long(tables: Tables) -> pd.DataFrame:
         .sort_values(["result_id", "measure"])
         .reset_index(drop=True)
     )
+
+
+def _measure_rows_for(tables: Tables, measure: str, usable_only: bool) -> pd.DataFrame:
+    """Compute rows of one measure, without the unusable ones when ``usable_only``."""
+    rows = _measure_rows(tables.compute, measure)
+    if not usable_only:
+        return rows
+    return rows[~_uses_unusable(rows, tables.unusable_compute)]
 
 
 def primary_results(tables: Tables) -> pd.DataFrame:
