@@ -41,7 +41,8 @@ def measurement_error_fit(form: Form) -> models.ScalingFit:
     rows = pd.concat(
         [models.book_fit_table(m).rows for m in models.BOOK_MEASURES], ignore_index=True
     )
-    return models.fit_measurement_error(rows, compute_long(models.book_tables()), form)
+    compute = compute_long(models.book_tables(), usable_only=True)
+    return models.fit_measurement_error(rows, compute, form)
 
 
 @cache
