@@ -1,0 +1,33 @@
+"""Benchmark appendix: per-task times and the nutpie sentence (from a report, no sampling)."""
+
+from __future__ import annotations
+
+from analysis import bench
+
+
+def _result(wall_ratio: float) -> dict:
+    return {
+        "pymc_nuts": {"fit": "hardware_burden / polynomial / False"},
+        "nutpie_vs_pymc_ess_per_s": 6.8,
+        "nutpie_vs_pymc_wall": wall_ratio,
+    }
+
+
+def test_per_task_times_count_each_joint_fit_for_every_task_it_covers() -> None:
+    fits = [
+        {"wall_s": 10.0, "task_names": ["a", "b"]},
+        {"wall_s": 5.0, "task_names": ["a"]},
+    ]
+    table = bench.per_task_times(fits).set_index("task")
+    assert table.loc["a", "fits"] == 2 and table.loc["a", "wall_s_of_those_fits"] == 15.0
+    assert table.loc["b", "fits"] == 1 and table.loc["b", "wall_s_of_those_fits"] == 10.0
+
+
+def test_per_task_times_of_an_old_report_without_task_names_is_empty() -> None:
+    assert bench.per_task_times([{"wall_s": 1.0}]).empty
+
+
+def test_nutpie_sentence_reads_right_either_way_round() -> None:
+    assert "finishes 2.0 times faster" in bench.nutpie_sentence(_result(2.0))
+    slower = bench.nutpie_sentence(_result(0.5))
+    assert "takes 2.0 times as long" in slower and "faster" not in slower
