@@ -548,6 +548,7 @@ def read_nlp_progress_2024(sources_dir: Path) -> tuple[pd.DataFrame, pd.DataFram
 
 
 MANUAL_RESULTS_COLUMNS: tuple[str, ...] = (
+    "result_key",
     "arxiv_id",
     "paper_title",
     "paper_url",
@@ -563,11 +564,15 @@ MANUAL_RESULTS_COLUMNS: tuple[str, ...] = (
     "note",
 )
 """Columns of ``data/manual/results.csv``: results read by hand from papers (CONTRIBUTING.md)."""
+RESULT_KEY_PATTERN = r"[a-z0-9][a-z0-9.+-]*"
+"""A hand-read result's ``result_key``: lower-case slug, e.g. ``roberta-squad11-dev-em``."""
 
 
 def read_manual_results(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Hand-read results; every row must name a known task, metric, a score in bounds, a paper
-    title and URL, and where in the paper the score is (``source_location``).
+    """Hand-read results; every row must have a unique ``result_key`` slug, name a known task,
+    metric, a score in bounds, a paper title and URL, and where in the paper the score is
+    (``source_location``). ``source_record`` is ``result_key <key>``: result ids follow the key,
+    not the row's line, so inserting or moving rows keeps every id.
 
     Raises ``ValueError`` naming file, line and column on bad input.
     """
@@ -577,14 +582,22 @@ def read_manual_results(path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     if list(frame.columns) != list(MANUAL_RESULTS_COLUMNS):
         raise ValueError(f"{path.name}, line 1: header must be {','.join(MANUAL_RESULTS_COLUMNS)}")
     records = []
+    first_line: dict[str, int] = {}
     for index, row in frame.iterrows():
         line = index + 2
         _check_manual_row(path.name, line, row)
+        key = row["result_key"]
+        if key in first_line:
+            raise ValueError(
+                f"{path.name}, line {line}, column 'result_key': duplicate {key!r} "
+                f"(also on line {first_line[key]})"
+            )
+        first_line[key] = line
         record = _empty_record()
         record.update(
             source="manual_results",
             source_file=f"data/manual/{path.name}",
-            source_record=f"line {line}",
+            source_record=f"result_key {key}",
             licence="facts read from the cited papers (this project)",
             paper_title=row["paper_title"],
             paper_url=row["paper_url"],
@@ -614,9 +627,13 @@ def _check_manual_row(file: str, line: int, row: pd.Series) -> None:
             f"{file}, line {line}, column {column!r}: {problem} (value: {row[column]!r})"
         )
 
-    for column in ("paper_title", "paper_url", "task", "benchmark", "metric", "source_location"):
+    for column in (
+        "result_key", "paper_title", "paper_url", "task", "benchmark", "metric", "source_location"
+    ):  # fmt: skip
         if not row[column].strip():
             fail(column, "required")
+    if not re.fullmatch(RESULT_KEY_PATTERN, row["result_key"]):
+        fail("result_key", "not a lower-case slug (letters, digits, '.', '+', '-')")
     if row["task"] not in TASKS:
         fail("task", "unknown task")
     if row["metric"] not in METRICS:

@@ -356,7 +356,10 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "sources": "Semicolon-separated sources that mention the paper.",
     },
     "results.csv": {
-        "result_id": "Stable id: 'r' + 12 hex digits of sha1(source|source_file|source_record).",
+        "result_id": (
+            "Stable id: 'r' + 12 hex digits of sha1(source|source_file|source_record|benchmark|"
+            "metric); hand-read results are keyed by their result_key, never their line."
+        ),
         "paper_id": "Paper reporting the result (papers.csv).",
         "task": "One of the nine task families.",
         "benchmark": (
@@ -384,13 +387,17 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "source": "Source the row was read from.",
         "source_file": "File inside the sources directory.",
         "source_record": (
-            "Record inside the file (leaderboard | dataset | row | metric, line numbers, keys)."
+            "Record inside the file (leaderboard | dataset | row | metric, line numbers, keys); "
+            "hand-read results: 'result_key <key>' (data/manual/results.csv)."
         ),
         "score_origin": "paper, library re-evaluation or library re-training.",
         "licence": "Licence of the source row.",
     },
     "compute.csv": {
-        "compute_id": "Stable id: 'c' + 12 hex digits of sha1(source|record|quantity|result).",
+        "compute_id": (
+            "Stable id: 'c' + 12 hex digits of sha1(source|source_record|quantity|result); "
+            "hand-read facts are keyed by their fact_ids, never their lines."
+        ),
         "paper_id": "Paper the compute fact belongs to.",
         "result_id": "Result the fact is attached to (empty: paper-level fact without a result).",
         "match": (
@@ -426,7 +433,10 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
         "derived_from": "Semicolon-separated compute_ids of the ingredients of a derived row.",
         "source": "Source the fact was read from.",
         "source_file": "File inside the sources directory.",
-        "source_record": "Record inside the file.",
+        "source_record": (
+            "Record inside the file; hand-read facts: 'fact_id <id>, <id>' "
+            "(data/manual/compute_facts.csv)."
+        ),
         "source_url": "URL of the paper or page for hand-read facts.",
         "source_location": "Section, table or line where the fact is written.",
         "licence": "Licence of the source row.",

@@ -431,6 +431,7 @@ def test_metric_registry_is_consistent():
 # --------------------------------------------------------------------------- hand-read results
 
 _MANUAL_ROW = {
+    "result_key": "resnet-152-imagenet-top1",
     "arxiv_id": "1512.03385",
     "paper_title": "Deep Residual Learning for Image Recognition",
     "paper_url": "https://arxiv.org/abs/1512.03385",
@@ -461,7 +462,7 @@ def test_manual_results_are_read(tmp_path):
     row = records.iloc[0]
     assert row["arxiv_id"] == "1512.03385"
     assert row["value"] == pytest.approx(78.57)
-    assert row["source_record"] == "line 2"
+    assert row["source_record"] == "result_key resnet-152-imagenet-top1"
 
 
 @pytest.mark.parametrize(
@@ -472,6 +473,8 @@ def test_manual_results_are_read(tmp_path):
         ("task", "astrology", "unknown task"),
         ("source_location", "", "required"),
         ("paper_date", "Dec 2015", "YYYY-MM-DD"),
+        ("result_key", "", "required"),
+        ("result_key", "ResNet 152", "slug"),
     ],
 )
 def test_bad_manual_results_name_line_and_column(tmp_path, column, value, problem):

@@ -7,6 +7,8 @@ added to every record of the same paper they are compatible with. ``training_ste
 ``batch_size`` are not record columns; they are kept in ``source_location`` for the reader's eye,
 not turned into epochs. Chips keep D3's names mapped by ``canonical_chip`` ("GPU (model not
 stated)" and "Google TPU (generation not stated)" stay unmapped on purpose).
+A record's ``source_record`` lists its facts' ``fact_id`` values (sorted), never line numbers, so
+the compute ids derived from it survive inserting, moving or deleting other rows of the file.
 """
 
 from __future__ import annotations
@@ -92,20 +94,37 @@ def read(sources_dir: Path, facts_file: Path | None = None) -> pd.DataFrame:
 def validate_facts(path: Path) -> pd.DataFrame:
     """Load and check the facts file; raise FactsError naming file, line and column."""
     facts = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [column for column in REQUIRED_COLUMNS if column not in facts.columns]
+    missing = [column for column in FACT_COLUMNS if column not in facts.columns]
     if missing:
         raise FactsError(f"{path}: missing column(s) {', '.join(missing)}")
-    if "fact_id" in facts.columns:
-        duplicated = facts["fact_id"][facts["fact_id"].duplicated()]
-        if not duplicated.empty:
-            line = duplicated.index[0] + 2
-            raise FactsError(
-                f"{path}: line {line}, column fact_id: duplicate {duplicated.iloc[0]!r}"
-            )
+    _check_fact_ids(path, facts["fact_id"])
     for index, fact in facts.iterrows():
         _check_fact(path, index + 2, fact)
     facts["value"] = facts["value"].astype(float)
     return facts
+
+
+FACT_ID_PATTERN = r"[a-z0-9][a-z0-9.+-]*"
+"""A fact id: lower-case slug, e.g. ``vaswani2017-base-ende-hours``."""
+
+
+def _check_fact_ids(path: Path, fact_ids: pd.Series) -> None:
+    """Every fact has a unique slug ``fact_id``: compute ids are derived from it."""
+    first_line: dict[str, int] = {}
+    for index, fact_id in fact_ids.items():
+        line = index + 2
+        if not fact_id.strip():
+            raise FactsError(f"{path}: line {line}, column fact_id: required (a unique slug)")
+        if not re.fullmatch(FACT_ID_PATTERN, fact_id):
+            raise FactsError(
+                f"{path}: line {line}, column fact_id: not a lower-case slug ({fact_id!r})"
+            )
+        if fact_id in first_line:
+            raise FactsError(
+                f"{path}: line {line}, column fact_id: duplicate {fact_id!r} "
+                f"(also on line {first_line[fact_id]})"
+            )
+        first_line[fact_id] = line
 
 
 def _check_fact(path: Path, line: int, fact: pd.Series) -> None:
@@ -166,7 +185,7 @@ def _record(group: pd.DataFrame, path: Path, model: str, benchmark: str) -> dict
     first = group.iloc[0]
     record: dict = {
         "source_file": path.name if path != FACTS_FILE else "data/manual/compute_facts.csv",
-        "source_record": "lines " + ",".join(str(i + 2) for i in group.index),
+        "source_record": "fact_id " + ", ".join(sorted(group["fact_id"])),
         "paper_title": first["paper_title"] or np.nan,
         "paper_url": first["paper_url"] or np.nan,
         "arxiv_id": first["arxiv_id"],
@@ -175,14 +194,27 @@ def _record(group: pd.DataFrame, path: Path, model: str, benchmark: str) -> dict
         "benchmark": benchmark or np.nan,
         "source_url": first["source_url"],
     }
+    _check_one_value_per_quantity(path, group)
     locations = []
-    for _, fact in group.iterrows():
+    for _, fact in group.sort_values("fact_id").iterrows():
         locations.append(
             f"{fact['quantity']}={fact['value']:g} {fact['unit']}: {fact['source_location']}"
         )
         _apply(record, fact)
     record["source_location"] = "; ".join(locations)
     return record
+
+
+def _check_one_value_per_quantity(path: Path, group: pd.DataFrame) -> None:
+    """A record takes each quantity from one fact, so the file's row order cannot decide."""
+    repeated = group[group["quantity"].duplicated()]
+    if not repeated.empty:
+        index = repeated.index[0]
+        other = group.index[group["quantity"] == repeated.at[index, "quantity"]][0]
+        raise FactsError(
+            f"{path}: line {index + 2}, column quantity: {repeated.at[index, 'quantity']!r} "
+            f"already given for the same paper, model and benchmark on line {other + 2}"
+        )
 
 
 def _apply(record: dict, fact: pd.Series) -> None:
