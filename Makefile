@@ -60,8 +60,8 @@ bench-build: $(STAMP)  ## time cold, warm and one-chapter book builds into repor
 serve:  ## serve the built book on http://127.0.0.1:8000
 	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html
 
-clean:  ## remove the built site (keeps the execution and posterior caches)
-	rm -rf _build/html _generated
+clean:  ## remove the built site and Sphinx state (keeps the execution and posterior caches)
+	rm -rf _build/html _build/.doctrees _generated
 
 clean-cache:  ## remove the execution cache and the posterior cache
 	rm -rf _build/.jupyter_cache .cache
