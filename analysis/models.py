@@ -730,11 +730,14 @@ def _checked_posterior(
     label: str,
     kind: str,
     settings: SamplerSettings,
+    timings: dict[str, float],
 ) -> tuple[az.InferenceData, bool, pd.DataFrame, SamplerSettings]:
     """Load or sample a posterior, escalating once (see :func:`_escalation`) if it fails the gate.
 
-    Returns (posterior, cache hit, diagnostics row, the settings that made the posterior).
+    Returns (posterior, cache hit, diagnostics row, the settings that made the posterior) and
+    records the whole time taken as ``timings["total_s"]``.
     """
+    start = time.perf_counter()
     for attempt in _escalation(settings):
         key = cache.cache_key(key_data, model_source(), {**key_settings, **asdict(attempt)})
 
@@ -747,6 +750,7 @@ def _checked_posterior(
         table = _stored_diagnostics(idata, names, label)
         if bool(table["passed"].iloc[0]):
             break
+    timings["total_s"] = time.perf_counter() - start
     return idata, hit, table, attempt
 
 
@@ -763,13 +767,17 @@ def _make_fit(
     trend: bool,
     likelihood: Likelihood,
     label: str,
+    gate: bool,
     **extra: Any,
 ) -> ScalingFit:
-    """The :class:`ScalingFit` of a checked posterior; ``extra``: timings, rows, excluded, ..."""
+    """The :class:`ScalingFit` of a checked posterior (raising if ``gate`` and it fails the
+    gate); ``extra``: timings, rows, excluded, ..."""
     idata, hit, table, attempt = posterior
     table.insert(1, "n_obs", len(design.y))
     table.insert(2, "n_series", len(design.series))
     table["target_accept"] = attempt.target_accept
+    if gate:
+        diagnostics.check_gate(table)
     return ScalingFit(
         idata=idata,
         form=design.form,
@@ -836,17 +844,20 @@ def fit_scaling(
     def sample(attempt: SamplerSettings) -> az.InferenceData:
         return _sample(design, trend, likelihood, seed, attempt, timings, prior_multiplier)
 
-    start = time.perf_counter()
     posterior = _checked_posterior(
-        data, key_settings | prior_key, sample, names, label, "scaling", settings
+        data, key_settings | prior_key, sample, names, label, "scaling", settings, timings
     )
-    timings["total_s"] = time.perf_counter() - start
-    fit = _make_fit(
-        design, posterior, trend, likelihood, label, timings=timings, rows=used, excluded=excluded
+    return _make_fit(
+        design,
+        posterior,
+        trend,
+        likelihood,
+        label,
+        gate,
+        timings=timings,
+        rows=used,
+        excluded=excluded,
     )
-    if gate:
-        diagnostics.check_gate(fit.diagnostics)
-    return fit
 
 
 @dataclass
@@ -1106,17 +1117,16 @@ def fit_measurement_error(
 
     label = fit_label(form, trend, likelihood, tag)
     names = [*reported_parameters(trend, likelihood), "noise"]
-    start = time.perf_counter()
     posterior = _checked_posterior(
-        key_data, key_settings | prior_key, sample, names, label, "measurement", settings
+        key_data, key_settings | prior_key, sample, names, label, "measurement", settings, timings
     )
-    timings["total_s"] = time.perf_counter() - start
-    fit = _make_fit(
+    return _make_fit(
         design,
         posterior,
         trend,
         likelihood,
         label,
+        gate,
         timings=timings,
         rows=used,
         excluded=excluded,
@@ -1125,6 +1135,3 @@ def fit_measurement_error(
             task=[design.tasks[t] for t in task_of_result[result_index]]
         ),
     )
-    if gate:
-        diagnostics.check_gate(fit.diagnostics)
-    return fit

@@ -170,7 +170,7 @@ def measured_frontier(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _refits(inputs: object) -> list[Refit]:
     """The refits of the sensitivity analysis (priors, likelihood, trend, rows, measure)."""
-    from analysis.dataset import fit_table, load_tables
+    from analysis.models import book_fit_table
 
     measure, rows = inputs.measure, inputs.rows
     refits = [
@@ -189,10 +189,9 @@ def _refits(inputs: object) -> list[Refit]:
     for multiplier in PRIOR_MULTIPLIERS:
         setting = f"prior scales x{multiplier:g}"
         refits.append(Refit("priors", setting, rows, "polynomial", measure, multiplier))
-    tables = load_tables()
     for other in OTHER_MEASURES:
         if other != measure:
-            table = fit_table(tables, other).rows
+            table = book_fit_table(other).rows  # the rows of the book's own fit of that measure
             setting = other.replace("_", " ")
             refits.append(Refit("compute measure", setting, table, "polynomial", other, 1.0, True))
     return refits

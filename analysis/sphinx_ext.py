@@ -82,8 +82,13 @@ def input_files(patterns: list[str], root: Path = REPO_ROOT) -> list[Path]:
 
 def inputs_digest(patterns: list[str], root: Path = REPO_ROOT) -> str:
     """SHA-256 over the names and contents of every file matching ``patterns``."""
+    return files_digest(input_files(patterns, root), root)
+
+
+def files_digest(files: list[Path], root: Path) -> str:
+    """SHA-256 over the names (relative to ``root``) and contents of ``files``."""
     digest = hashlib.sha256()
-    for path in input_files(patterns, root):
+    for path in files:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
@@ -102,11 +107,11 @@ def add_inputs_digest(app: Sphinx, docname: str, source: list[str]) -> None:
     if "```{code-cell}" not in text:
         return
     root = Path(app.srcdir) if app is not None else REPO_ROOT
-    patterns = chapter_inputs(text)
-    source[0] = text + DIGEST_CELL.format(digest=inputs_digest(patterns, root))
+    files = input_files(chapter_inputs(text), root)
+    source[0] = text + DIGEST_CELL.format(digest=files_digest(files, root))
     env = getattr(app, "env", None)
     if env is not None:
-        for path in input_files(patterns, root):
+        for path in files:
             env.note_dependency(str(path))
 
 
