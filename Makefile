@@ -52,10 +52,10 @@ curate: $(STAMP)  ## rebuild data/ from ../shared/sources (override with COMPLIM
 	$(BIN)/python -m analysis.curate
 
 bench: $(STAMP)  ## time every model fit and write reports/benchmark.{json,md}
-	$(BIN)/python -m analysis.bench
+	$(BIN)/python -m analysis.site.bench_fits
 
 bench-build: $(STAMP)  ## time cold, warm and one-chapter book builds into reports/build-times.{json,md}
-	$(BIN)/python -m analysis.buildbench
+	$(BIN)/python -m analysis.site.bench_build
 
 serve:  ## serve the built book on http://127.0.0.1:8000
 	$(BIN)/python -m http.server 8000 --bind 127.0.0.1 --directory _build/html

@@ -3,6 +3,9 @@
 Every failure is raised as :class:`DataValidationError`, whose message names the file, the
 1-based line of the CSV (the header is line 1, the first data row line 2), the column and the
 offending value.
+
+Part of the data stage, with :mod:`analysis.data`: the contract between curation, which writes
+the tables, and everything that reads them. May import: :mod:`analysis.vocab` only.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
-from analysis.benchmarks import METRICS, TASKS
+from analysis.vocab.tasks import METRICS, TASKS
 
 DATE_MIN = "1950-01-01"
 DATE_MAX = "2026-12-31"
@@ -203,7 +206,7 @@ class RowProblem:
 
 def check_scores(results: pd.DataFrame) -> None:
     """Score within its metric's bounds; error consistent with the metric's definition."""
-    from analysis.benchmarks import error_of
+    from analysis.vocab.tasks import error_of
 
     for index, metric, value, error in zip(
         results.index, results["metric"], results["value"], results["error"], strict=True
@@ -229,7 +232,7 @@ def check_scores(results: pd.DataFrame) -> None:
 
 def check_roles(results: pd.DataFrame) -> None:
     """``benchmark_role`` says whether the benchmark is primary; a primary benchmark's task fits."""
-    from analysis.benchmarks import PRIMARY_BENCHMARKS
+    from analysis.vocab.tasks import PRIMARY_BENCHMARKS
 
     for index, benchmark, role, task in zip(
         results.index, results["benchmark"], results["benchmark_role"], results["task"], strict=True

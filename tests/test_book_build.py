@@ -73,7 +73,7 @@ def test_footer_names_version_and_build_date(built_book: Path) -> None:
 
 
 def test_internal_links_resolve(built_book: Path) -> None:
-    from analysis.linkcheck import broken_links
+    from analysis.site.linkcheck import broken_links
 
     broken = broken_links(built_book)
     assert not broken, "\n".join(broken[:20])

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.theme import offline_html
+from analysis.book.theme import offline_html
 from tests.browser import chromium, load_page, serve
 
 pytestmark = pytest.mark.browser

@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.assumptions import ASSUMPTIONS_FILE, AssumptionsError, all_targets, load_assumptions
+from analysis.projection.assumptions import (
+    ASSUMPTIONS_FILE,
+    AssumptionsError,
+    all_targets,
+    load_assumptions,
+)
 
 
 def _write(tmp_path: Path, change) -> Path:

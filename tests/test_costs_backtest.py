@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import backtest as bt
-from analysis.simulate import simulate_fit_rows
+from analysis.checks import backtest as bt
+from analysis.testing import conjugate_fit, simulate_fit_rows
 
 
 def test_split_counts_every_later_row() -> None:
@@ -47,7 +47,7 @@ def test_coverage_is_near_nominal_when_the_model_is_right() -> None:
     for seed in range(12):
         rows, _ = simulate_fit_rows(seed=seed, rows_per_series=40)
         result = bt.run_backtest(
-            rows, bt.conjugate_fit, cutoffs=(2016.0,), forms=("polynomial",), seed=seed
+            rows, conjugate_fit, cutoffs=(2016.0,), forms=("polynomial",), seed=seed
         )
         c50.append(result.summary["coverage_50"].iloc[0])
         c90.append(result.summary["coverage_90"].iloc[0])
@@ -57,21 +57,21 @@ def test_coverage_is_near_nominal_when_the_model_is_right() -> None:
 
 def test_the_true_form_forecasts_better() -> None:
     rows, _ = simulate_fit_rows(seed=5, form="polynomial", rows_per_series=40)
-    result = bt.run_backtest(rows, bt.conjugate_fit, cutoffs=(2016.0,))
+    result = bt.run_backtest(rows, conjugate_fit, cutoffs=(2016.0,))
     verdict = bt.better_form(result.summary)
     assert verdict["better"].iloc[0] == "polynomial"
 
 
 def test_too_few_training_rows_are_counted_not_dropped() -> None:
     rows, _ = simulate_fit_rows(seed=2, rows_per_series=20)
-    result = bt.run_backtest(rows, bt.conjugate_fit, cutoffs=(2000.0,), min_train_rows=5)
+    result = bt.run_backtest(rows, conjugate_fit, cutoffs=(2000.0,), min_train_rows=5)
     assert result.scores.empty
     assert len(result.excluded) == len(rows)
 
 
 def test_frontier_check_only_new_bests() -> None:
     rows, _ = simulate_fit_rows(seed=4, rows_per_series=40)
-    fit = bt.conjugate_fit(rows[rows["year"] < 2017], "polynomial")
+    fit = conjugate_fit(rows[rows["year"] < 2017], "polynomial")
     later = rows[rows["year"] >= 2017].drop(columns="is_frontier")
     table = bt.frontier_check(fit, later)
     for _series, group in table.groupby("series"):
@@ -83,7 +83,7 @@ def test_frontier_check_only_new_bests() -> None:
 
 def test_frontier_check_uses_the_fit_table_flag() -> None:
     rows, _ = simulate_fit_rows(seed=4, rows_per_series=40)
-    fit = bt.conjugate_fit(rows[rows["year"] < 2017], "polynomial")
+    fit = conjugate_fit(rows[rows["year"] < 2017], "polynomial")
     later = rows[rows["year"] >= 2017].copy()
     assert bt.frontier_check(fit, later).empty  # simulated rows are never flagged
     later.loc[later.index[:2], "is_frontier"] = True
@@ -92,14 +92,14 @@ def test_frontier_check_uses_the_fit_table_flag() -> None:
 
 
 def test_gate_failures_are_recorded_and_their_rows_counted() -> None:
-    from analysis.diagnostics import DiagnosticsError
+    from analysis.models.diagnostics import DiagnosticsError
 
     rows, _ = simulate_fit_rows(seed=6, rows_per_series=30)
 
     def failing(train, form):
         if form == "exponential":
             raise DiagnosticsError("bad fit")
-        return bt.conjugate_fit(train, form)
+        return conjugate_fit(train, form)
 
     result = bt.run_backtest(rows, failing, cutoffs=(2016.0,), record_failures=True)
     assert list(result.failures["form"]) == ["exponential"]

@@ -8,15 +8,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import extrapolate as ex
-from analysis.costs import fit_linear_trend
-from analysis.forms import log10_compute_for
+from analysis.projection import extrapolate as ex
+from analysis.projection.trends import fit_linear_trend
+from analysis.testing import SimulatedFit
+from analysis.vocab.forms import log10_compute_for
 
 X0 = 18.0
 
 
 def _posterior(form="polynomial", intercept=1.0, slope=-0.1, spread=0.01, n=2000, seed=1):
-    fit = ex.SimulatedFit(form, X0, {"s": (intercept, slope)}, spread=spread, n_draws=n, seed=seed)
+    fit = SimulatedFit(form, X0, {"s": (intercept, slope)}, spread=spread, n_draws=n, seed=seed)
     return ex.SeriesPosterior.from_fit(fit, "s")
 
 
@@ -80,17 +81,6 @@ def test_halving_multiplier_polynomial_is_two_to_minus_one_over_slope() -> None:
     post = _posterior(slope=-1 / 9, spread=1e-9)
     table = ex.halving_table([post], pd.Series({"s": 11.5}))
     assert table["log10_multiplier_median"].iloc[0] == pytest.approx(9 * np.log10(2), rel=1e-6)
-
-
-def test_compute_needed_table_rows_and_multiplier() -> None:
-    post = _posterior()
-    targets = [ex.Target("s", "today", 11.5), ex.Target("s", "5", 5.0)]
-    table = ex.compute_needed_table([post], targets, pd.Series({"s": 11.5}), year=None)
-    assert len(table) == 4  # 2 targets x 2 kinds
-    today = table[(table["target"] == "today") & (table["kind"] == "mean")].iloc[0]
-    assert today["log10_multiplier_median"] == pytest.approx(0.0)
-    five = table[(table["target"] == "5") & (table["kind"] == "mean")].iloc[0]
-    assert five["log10_multiplier_lo"] > 0
 
 
 def test_todays_best_respects_the_cutoff() -> None:

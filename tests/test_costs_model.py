@@ -6,9 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import costs
-from analysis.assumptions import load_assumptions
+from analysis.ingest import cost_inputs
 from analysis.paths import sources_dir
+from analysis.projection import costs, trends
+from analysis.projection.assumptions import load_assumptions
 
 
 @pytest.fixture(scope="module")
@@ -22,16 +23,16 @@ def model(assumptions):
 
 
 def test_every_price_row_is_used_or_excluded_with_a_reason(assumptions) -> None:
-    used, excluded = costs.price_observations(assumptions)
-    total = len(pd.read_csv(sources_dir() / costs.EPOCH_DIR / costs.PRICES_FILE))
+    used, excluded = cost_inputs.price_observations(assumptions)
+    total = len(pd.read_csv(sources_dir() / cost_inputs.EPOCH_DIR / cost_inputs.PRICES_FILE))
     assert len(used) + len(excluded) == total
     assert excluded["reason"].notna().all()
     assert excluded["what"].str.contains("line").all()
 
 
 def test_every_chip_is_used_or_excluded(assumptions) -> None:
-    used, excluded = costs.efficiency_observations(assumptions)
-    total = len(pd.read_csv(sources_dir() / costs.ML_HARDWARE_FILE))
+    used, excluded = cost_inputs.efficiency_observations(assumptions)
+    total = len(pd.read_csv(sources_dir() / cost_inputs.ML_HARDWARE_FILE))
     assert len(used) + len(excluded) == total
 
 
@@ -42,9 +43,9 @@ def test_hardware_gets_cheaper_and_more_efficient(model) -> None:
 
 def test_inflation_factor_is_one_on_average_in_the_dollar_year() -> None:
     dates = pd.Series(pd.date_range("2020-01-01", periods=12, freq="MS"))
-    factors = costs.inflation_factor(dates, 2020)
+    factors = cost_inputs.inflation_factor(dates, 2020)
     assert 1.0 / (1.0 / factors).mean() == pytest.approx(1.0)
-    later = costs.inflation_factor(pd.Series(pd.to_datetime(["2024-06-01"])), 2020).iloc[0]
+    later = cost_inputs.inflation_factor(pd.Series(pd.to_datetime(["2024-06-01"])), 2020).iloc[0]
     assert later < 1.0  # the PPI rose after 2020, so later dollars are worth fewer 2020 dollars
 
 
@@ -81,7 +82,9 @@ def test_later_year_is_cheaper(model) -> None:
 
 @pytest.mark.parametrize("source", ["mlco2_regions", "world_mix", "fixed"])
 def test_carbon_pools_are_valid_distributions(assumptions, source: str) -> None:
-    values, weights = costs.carbon_intensity_pool(assumptions.with_changes(carbon_source=source))
+    values, weights = cost_inputs.carbon_intensity_pool(
+        assumptions.with_changes(carbon_source=source)
+    )
     assert len(values) == len(weights) >= 1
     assert weights.sum() == pytest.approx(1.0)
     assert (values >= 0).all() and (values < 2000).all()
@@ -93,7 +96,7 @@ def test_trend_interval_coverage_on_simulated_data() -> None:
     for seed in range(200):
         year = rng.uniform(2012, 2024, 25)
         y = 16.0 + 0.15 * (year - 2018) + rng.normal(0, 0.3, year.size)
-        fit = costs.fit_linear_trend(
+        fit = trends.fit_linear_trend(
             "sim", pd.DataFrame({"year": year, "y": y}), pd.DataFrame(), 800, seed
         )
         lo, hi = np.quantile(fit.draws["slope"], [0.05, 0.95])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis import costs
-from analysis.assumptions import load_assumptions
+from analysis.projection import costs
+from analysis.projection.assumptions import load_assumptions
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import backtest as bt
-from analysis import extrapolate as ex
-from analysis import reproduction as rp
-from analysis import sensitivity as se
-from analysis.assumptions import load_assumptions
-from analysis.costs import build_cost_model
-from analysis.simulate import simulate_fit_rows
+from analysis.checks import reproduction as rp
+from analysis.checks import sensitivity as se
+from analysis.projection import extrapolate as ex
+from analysis.projection.assumptions import load_assumptions
+from analysis.projection.costs import build_cost_model
+from analysis.testing import SimulatedFit, conjugate_fit, simulate_fit_rows
 
 SERIES = "imagenet/top1_accuracy"
 
@@ -21,7 +20,7 @@ SERIES = "imagenet/top1_accuracy"
 def setting():
     a = load_assumptions().with_changes(max_draws=1000)
     model = build_cost_model(a)
-    fit = ex.SimulatedFit("polynomial", 20.0, {SERIES: (np.log10(20.0), -0.12)}, n_draws=1000)
+    fit = SimulatedFit("polynomial", 20.0, {SERIES: (np.log10(20.0), -0.12)}, n_draws=1000)
     return a, model, ex.SeriesPosterior.from_fit(fit, SERIES)
 
 
@@ -57,7 +56,7 @@ def test_reproduction_table_has_one_row_per_claim() -> None:
     rows, _ = simulate_fit_rows(seed=3, rows_per_series=40, x0=20.0)
     rows["series"] = rows["series"].replace({"SimBench0/top-1": SERIES})
     a = load_assumptions().with_changes(max_draws=500)
-    fits = {f: bt.conjugate_fit(rows, f, n_draws=500) for f in ("polynomial", "exponential")}
+    fits = {f: conjugate_fit(rows, f, n_draws=500) for f in ("polynomial", "exponential")}
     inputs = rp.ReproductionInputs(
         rows, fits, build_cost_model(a), ex.todays_best(rows, 2020.5), "hardware_burden", 2000
     )

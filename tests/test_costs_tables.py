@@ -6,9 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import costs
-from analysis import extrapolate as ex
-from analysis.assumptions import load_assumptions
+from analysis.book import formats
+from analysis.projection import costs
+from analysis.projection import extrapolate as ex
+from analysis.projection.assumptions import load_assumptions
+from analysis.testing import SimulatedFit
 
 SERIES = "imagenet/top1_accuracy"
 
@@ -18,9 +20,7 @@ def setting():
     a = load_assumptions().with_changes(max_draws=1000)
     model = costs.build_cost_model(a)
     posteriors = [
-        ex.SeriesPosterior.from_fit(
-            ex.SimulatedFit(form, 20.0, {SERIES: truth}, n_draws=1000), SERIES
-        )
+        ex.SeriesPosterior.from_fit(SimulatedFit(form, 20.0, {SERIES: truth}, n_draws=1000), SERIES)
         for form, truth in (("polynomial", (np.log10(20.0), -0.12)), ("exponential", (20.0, -3.0)))
     ]
     return a, model, posteriors
@@ -46,7 +46,7 @@ def test_projection_table_rows_and_order(setting) -> None:
             assert np.all(np.diff(ordered[column].to_numpy()) > 0)  # lower target costs more
         assert (group["log10_flop_lo"] <= group["log10_flop_median"]).all()
         assert (group["log10_flop_median"] <= group["log10_flop_hi"]).all()
-    shown = costs.display_projection_table(table)
+    shown = formats.display_projection_table(table)
     assert len(shown) == len(table) and shown["log10 FLOP"].str.contains("–").all()
 
 
@@ -67,7 +67,7 @@ def test_target_grid_quantiles_are_ordered(setting) -> None:
 
 
 def test_interval_and_power_of_ten_formatting() -> None:
-    assert costs.format_interval(-0.0001, -0.0, np.inf) == "0.0 (0.0–∞)"
-    assert costs.format_interval(25.84, 24.51, 28.06) == "25.8 (24.5–28.1)"
-    text = costs.power_of_ten_markdown(29.84, 28.0, np.inf).data
+    assert formats.format_interval(-0.0001, -0.0, np.inf) == "0.0 (0.0–∞)"
+    assert formats.format_interval(25.84, 24.51, 28.06) == "25.8 (24.5–28.1)"
+    text = formats.power_of_ten_markdown(29.84, 28.0, np.inf).data
     assert text == "10{sup}`29.8` (10{sup}`28.0`–∞)"

@@ -7,7 +7,7 @@ import bibtexparser
 import pandas as pd
 import pytest
 
-from analysis.bibliography import bibtex_authors, build_library, escape_latex, paper_entry
+from analysis.curate.bibliography import bibtex_authors, build_library, escape_latex, paper_entry
 from analysis.paths import DATA_DIR, REPO_ROOT
 
 

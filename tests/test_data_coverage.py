@@ -7,8 +7,8 @@ from dataclasses import replace
 import pandas as pd
 import pytest
 
-from analysis import dataset
-from analysis.curate import coverage
+from analysis import data as dataset
+from analysis.data import coverage
 
 
 @pytest.fixture(scope="module")

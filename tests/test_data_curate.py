@@ -7,7 +7,35 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.benchmarks import (
+from analysis.curate.identity import (
+    assign_paper_ids,
+    base_paper_key,
+    best_title,
+    build_papers,
+    clean_title,
+    first_author_surname,
+    identify_papers,
+    normalise_title,
+    unique_ids,
+)
+from analysis.curate.matching import (
+    COMPUTE_COLUMNS,
+    architecture_flops,
+    architecture_keys,
+    match_compute,
+)
+from analysis.curate.results import build_results, duplicate_results
+from analysis.ingest._common import RECORD_COLUMNS
+from analysis.ingest.leaderboards._common import (
+    date_from_month_year,
+    normalise_arxiv_id,
+    parse_score,
+)
+from analysis.ingest.leaderboards.manual import MANUAL_RESULTS_COLUMNS, read_manual_results
+from analysis.ingest.leaderboards.markdown import markdown_tables
+from analysis.ingest.leaderboards.sota_extractor import pwc_benchmark, pwc_metric
+from analysis.ingest.paper_dates import paper_date
+from analysis.vocab.tasks import (
     METRICS,
     PRIMARY_BENCHMARKS,
     TASKS,
@@ -16,35 +44,6 @@ from analysis.benchmarks import (
     same_training,
     within_bounds,
 )
-from analysis.curate import (
-    COMPUTE_COLUMNS,
-    architecture_flops,
-    architecture_keys,
-    assign_paper_ids,
-    base_paper_key,
-    best_title,
-    build_papers,
-    build_results,
-    clean_title,
-    duplicate_results,
-    first_author_surname,
-    identify_papers,
-    match_compute,
-    normalise_title,
-    unique_ids,
-)
-from analysis.leaderboards import (
-    MANUAL_RESULTS_COLUMNS,
-    RECORD_COLUMNS,
-    date_from_month_year,
-    markdown_tables,
-    normalise_arxiv_id,
-    parse_score,
-    pwc_benchmark,
-    pwc_metric,
-    read_manual_results,
-)
-from analysis.paper_dates import paper_date
 
 # --------------------------------------------------------------------------- arXiv and scores
 
@@ -489,7 +488,7 @@ def test_missing_manual_file_is_empty(tmp_path):
 
 
 def test_epoch_supplement_keeps_only_known_papers_outside_the_families():
-    from analysis.curate import epoch_supplement
+    from analysis.curate.pipeline import epoch_supplement
     from analysis.paths import sources_dir
 
     extra = epoch_supplement(sources_dir(), {"1910.10683"}, set())

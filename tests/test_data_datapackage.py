@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.datapackage_check import (
+from analysis.curate.datapackage_check import (
     DatapackageError,
     package_problems,
     validate_datapackage,

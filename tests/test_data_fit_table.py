@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.dataset import (
+from analysis.data import (
     MEASURES,
     Tables,
     compute_long,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import dataset
+from analysis import data as dataset
 from analysis.schema import DataValidationError
 
 

@@ -1,7 +1,8 @@
 """Checks on the hand-read compute facts in data/manual/compute_facts.csv.
 
-Format and value rules are those of the reader (``analysis.sources.compute_facts.validate_facts``);
-the checks here are the stricter house rules for the committed file."""
+Format and value rules are those of the reader
+(``analysis.ingest.compute.compute_facts.validate_facts``); the checks here are the stricter
+house rules for the committed file."""
 
 import csv
 import re
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.sources.compute_facts import FACT_COLUMNS, FACTS_FILE, validate_facts
+from analysis.ingest.compute.compute_facts import FACT_COLUMNS, FACTS_FILE, validate_facts
 
 README: Path = FACTS_FILE.parent / "README.md"
 ARXIV_ABS_URL = re.compile(r"^https://arxiv\.org/abs/\d{4}\.\d{4,5}$")

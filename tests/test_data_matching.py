@@ -7,16 +7,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.benchmarks import same_training
-from analysis.curate import (
-    SCOPE_FILE,
-    apply_compute_scope,
-    honest_tasks,
-    is_ensemble,
-    match_compute,
-    model_key,
-)
+from analysis.curate.matching import is_ensemble, match_compute, model_key
+from analysis.curate.pipeline import SCOPE_FILE, apply_compute_scope, honest_tasks
 from analysis.paths import DATA_DIR
+from analysis.vocab.tasks import same_training
 
 
 def _paper(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
@@ -192,8 +186,8 @@ def test_compute_row_task_comes_from_results_or_a_specific_source_label():
 
 
 def test_markdown_heading_with_leading_space_starts_a_new_section():
-    from analysis.leaderboards import markdown_tables as leaderboard_rows
-    from analysis.sources._common import markdown_tables
+    from analysis.ingest._common import markdown_tables
+    from analysis.ingest.leaderboards.markdown import markdown_tables as leaderboard_rows
 
     text = "### A\n| m | s |\n|---|---|\n| x | 1 |\n\n ### B\n | m | s |\n|---|---|\n| y | 2 |\n"
     assert [t["heading"] for t in markdown_tables(text)] == ["A", "B"]
@@ -203,8 +197,9 @@ def test_markdown_heading_with_leading_space_starts_a_new_section():
 def test_one_arxiv_normaliser_for_leaderboards_and_compute_sources():
     import numpy as np
 
-    from analysis.leaderboards import RECORD_COLUMNS, normalise_arxiv_id
-    from analysis.sources import _common
+    from analysis.ingest import _common
+    from analysis.ingest._common import RECORD_COLUMNS
+    from analysis.ingest.leaderboards._common import normalise_arxiv_id
 
     assert RECORD_COLUMNS is _common.RECORD_COLUMNS
     assert "value_reported" in RECORD_COLUMNS and "flops_per_pass_raw" in RECORD_COLUMNS

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from analysis.data_overview import (
+from analysis.book.pages.data import (
     MEASURE_LABELS,
     counts_by_task,
     coverage_chart,
@@ -19,7 +19,7 @@ from analysis.data_overview import (
     targets_table,
     year_chart,
 )
-from analysis.dataset import load_tables
+from analysis.data import load_tables
 
 
 @pytest.fixture(scope="module")

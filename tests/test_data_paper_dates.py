@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.curate import build_papers, date_conflicts, identify_papers
-from analysis.leaderboards import RECORD_COLUMNS
-from analysis.paper_dates import (
+from analysis.curate.identity import build_papers, date_conflicts, identify_papers
+from analysis.ingest._common import RECORD_COLUMNS
+from analysis.ingest.paper_dates import (
     CONFLICT_DAYS,
     HAND,
     MANUAL_DATES_COLUMNS,

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import compute
-from analysis.sources import RECORD_COLUMNS
+from analysis.ingest.compute import RECORD_COLUMNS
+from analysis.vocab import measures as compute
 
 V100_FP32 = 15.7e12
 
@@ -127,9 +127,9 @@ def test_derive_measures_splits_training_flops_by_method():
 
 
 def test_derive_measures_on_the_real_records():
-    from analysis.hardware import build_hardware_table
+    from analysis.ingest.compute import pycls
+    from analysis.ingest.hardware import build_hardware_table
     from analysis.paths import sources_dir
-    from analysis.sources import pycls
 
     records = pycls.read(sources_dir())
     measures = compute.derive_measures(records, build_hardware_table(sources_dir()))

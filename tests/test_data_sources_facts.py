@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from analysis.ingest.compute import compute_facts
+from analysis.ingest.compute.compute_facts import FactsError, validate_facts
 from analysis.paths import sources_dir
-from analysis.sources import compute_facts
-from analysis.sources.compute_facts import FactsError, validate_facts
 
 HEADER = (
     "fact_id,arxiv_id,paper_title,paper_url,model,benchmark,quantity,value,unit,chip,"

@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.hardware import CHIP_NAMES, build_hardware_table, canonical_chip, tpu_chip_count
+from analysis.ingest.hardware import (
+    CHIP_NAMES,
+    build_hardware_table,
+    canonical_chip,
+    tpu_chip_count,
+)
 from analysis.paths import sources_dir
 
 
@@ -97,7 +102,7 @@ def test_launch_prices_and_dates_parse(hardware):
 
 
 def test_chip_table_file_is_read_and_checked(tmp_path):
-    from analysis.hardware import CHIPS, read_chips
+    from analysis.ingest.hardware import CHIPS, read_chips
 
     assert len(CHIPS) == len({chip.name for chip in CHIPS}) >= 50
     good = tmp_path / "chips.csv"

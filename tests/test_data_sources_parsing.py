@@ -9,16 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.paths import sources_dir
-from analysis.sources import (
-    dawnbench,
-    detection_zoos,
-    openai_efficiency,
-    pycls,
-    timm_model_index,
-    timm_results,
-)
-from analysis.sources._common import (
+from analysis.ingest._common import (
     html_tables,
     markdown_tables,
     normalise_arxiv_id,
@@ -27,6 +18,15 @@ from analysis.sources._common import (
     to_float,
     year_from_url,
 )
+from analysis.ingest.compute import (
+    dawnbench,
+    detection_zoos,
+    openai_efficiency,
+    pycls,
+    timm_model_index,
+    timm_results,
+)
+from analysis.paths import sources_dir
 
 
 @pytest.mark.parametrize(

@@ -6,12 +6,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.benchmarks import TASKS
-from analysis.hardware import CHIP_NAMES
+from analysis.ingest._common import EMAIL_PATTERN, SCORE_ORIGINS
+from analysis.ingest.compute import READERS, RECORD_COLUMNS, read_all_records
+from analysis.ingest.compute.compute_facts import BENCHMARK_TASKS
+from analysis.ingest.hardware import CHIP_NAMES
 from analysis.paths import sources_dir
-from analysis.sources import READERS, RECORD_COLUMNS, read_all_records
-from analysis.sources._common import EMAIL_PATTERN, SCORE_ORIGINS
-from analysis.sources.compute_facts import BENCHMARK_TASKS
+from analysis.vocab.tasks import TASKS
 
 METRICS = ("top1_accuracy", "top5_accuracy", "box_ap", "f1", "em", "bleu", "wer", "ap", "pckh")
 

@@ -5,13 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.compute import derive_measures
-from analysis.curate import build_compute, build_results
-from analysis.hardware import build_hardware_table
-from analysis.leaderboards import MANUAL_RESULTS_FILE, read_manual_results
+from analysis.curate.matching import build_compute
+from analysis.curate.results import build_results
+from analysis.ingest.compute import compute_facts
+from analysis.ingest.compute.compute_facts import FactsError, validate_facts
+from analysis.ingest.hardware import build_hardware_table
+from analysis.ingest.leaderboards._common import MANUAL_RESULTS_FILE
+from analysis.ingest.leaderboards.manual import read_manual_results
 from analysis.paths import sources_dir
-from analysis.sources import compute_facts
-from analysis.sources.compute_facts import FactsError, validate_facts
+from analysis.vocab.measures import derive_measures
 
 SEED = 20261125
 

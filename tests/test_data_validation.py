@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.dataset import DataValidationError, load_tables
+from analysis.data import DataValidationError, load_tables
 from analysis.paths import DATA_DIR
 
 TABLES = ("papers.csv", "results.csv", "compute.csv", "hardware.csv")

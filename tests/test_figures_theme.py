@@ -8,9 +8,9 @@ import altair as alt
 import pandas as pd
 import pytest
 
-from analysis import theme
-from analysis.figures import check_label, export_figure, figure_bibtex
-from analysis.sphinx_ext import copy_data_files, figure_links_html, write_vega_bundle
+from analysis.book import theme
+from analysis.book.figures import check_label, export_figure, figure_bibtex
+from analysis.site.sphinx_ext import copy_data_files, figure_links_html, write_vega_bundle
 
 DATA = pd.DataFrame({"compute": [1e18, 1e19, 1e20], "error": [30.0, 20.0, 15.0]})
 
@@ -103,7 +103,7 @@ def test_data_files_copied(tmp_path: Path) -> None:
 
 
 def test_chapter_inputs_read_front_matter() -> None:
-    from analysis.sphinx_ext import DEFAULT_INPUTS, chapter_inputs
+    from analysis.site.sphinx_ext import DEFAULT_INPUTS, chapter_inputs
 
     text = "---\nkernelspec: {}\ncomplim_inputs: [config/assumptions.yaml, 'x/*.csv']\n---\n# T\n"
     assert chapter_inputs(text) == [*DEFAULT_INPUTS, "config/assumptions.yaml", "x/*.csv"]
@@ -111,7 +111,7 @@ def test_chapter_inputs_read_front_matter() -> None:
 
 
 def test_inputs_digest_follows_contents(tmp_path: Path) -> None:
-    from analysis.sphinx_ext import inputs_digest
+    from analysis.site.sphinx_ext import inputs_digest
 
     (tmp_path / "data").mkdir()
     table = tmp_path / "data" / "results.csv"
@@ -124,7 +124,7 @@ def test_inputs_digest_follows_contents(tmp_path: Path) -> None:
 
 
 def test_digest_cell_only_in_executed_chapters() -> None:
-    from analysis.sphinx_ext import add_inputs_digest
+    from analysis.site.sphinx_ext import add_inputs_digest
 
     executed = ["# A\n```{code-cell} ipython3\nx = 1\n```\n"]
     static = ["# B\nJust prose.\n"]
@@ -137,7 +137,7 @@ def test_digest_cell_only_in_executed_chapters() -> None:
 def test_digest_reads_the_book_being_built(tmp_path: Path) -> None:
     from types import SimpleNamespace
 
-    from analysis.sphinx_ext import add_inputs_digest
+    from analysis.site.sphinx_ext import add_inputs_digest
 
     (tmp_path / "config").mkdir()
     config = tmp_path / "config" / "assumptions.yaml"
@@ -156,7 +156,7 @@ def test_inputs_are_sphinx_dependencies_of_the_chapter(tmp_path: Path) -> None:
     """An incremental build re-reads a chapter when a declared input changes."""
     from types import SimpleNamespace
 
-    from analysis.sphinx_ext import add_inputs_digest
+    from analysis.site.sphinx_ext import add_inputs_digest
 
     (tmp_path / "config").mkdir()
     config = tmp_path / "config" / "assumptions.yaml"

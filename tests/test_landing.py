@@ -6,24 +6,26 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import costs, landing
-from analysis import extrapolate as ex
-from analysis.assumptions import load_assumptions
-from analysis.charts import fan_chart
+from analysis.book.charts import fan_chart
+from analysis.book.pages import index as landing
+from analysis.projection import costs
+from analysis.projection.assumptions import load_assumptions
+from analysis.projection.inputs import BookInputs
+from analysis.testing import SimulatedFit
 
 SERIES = landing.IMAGENET
 POLY_SLOPE = -0.12
 
 
 @pytest.fixture(scope="module")
-def inputs() -> costs.BookInputs:
+def inputs() -> BookInputs:
     a = load_assumptions().with_changes(max_draws=1000)
     fits = {
-        "polynomial": ex.SimulatedFit("polynomial", 20.0, {SERIES: (np.log10(20.0), POLY_SLOPE)}),
-        "exponential": ex.SimulatedFit("exponential", 20.0, {SERIES: (20.0, -3.0)}),
+        "polynomial": SimulatedFit("polynomial", 20.0, {SERIES: (np.log10(20.0), POLY_SLOPE)}),
+        "exponential": SimulatedFit("exponential", 20.0, {SERIES: (20.0, -3.0)}),
     }
     empty = pd.DataFrame({"series": [SERIES]})
-    return costs.BookInputs(
+    return BookInputs(
         assumptions=a,
         cost_model=costs.build_cost_model(a),
         measure=a.compute_measure,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis import bench
+from analysis.site import bench_fits as bench
 
 
 def _result(wall_ratio: float) -> dict:

@@ -6,8 +6,10 @@ import numpy as np
 import pytest
 
 from analysis import models
-from analysis.diagnostics import DiagnosticsError
-from analysis.simulate import simulate_fit_rows
+from analysis.models import fit as fitting
+from analysis.models.diagnostics import DiagnosticsError
+from analysis.models.scaling import _data_updates
+from analysis.testing import simulate_fit_rows
 
 SMALL = models.SamplerSettings(tune=300, draws=200, chains=2, cores=1)
 
@@ -31,7 +33,7 @@ def test_hit_does_not_sample_and_changes_miss(cache_dir, rows, monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("sampled on a cache hit")
 
-    monkeypatch.setattr(models, "_sample", refuse)
+    monkeypatch.setattr(fitting, "_sample", refuse)
     second = models.fit_scaling(rows, "polynomial", settings=SMALL, gate=False)
     assert second.cache_hit
     np.testing.assert_allclose(
@@ -40,7 +42,7 @@ def test_hit_does_not_sample_and_changes_miss(cache_dir, rows, monkeypatch):
     changed = rows.assign(error=rows["error"] * 1.01)
     with pytest.raises(AssertionError, match="sampled on a cache hit"):
         models.fit_scaling(changed, "polynomial", settings=SMALL, gate=False)
-    monkeypatch.setattr(models, "model_source", lambda: "a different model")
+    monkeypatch.setattr(fitting, "model_source", lambda: "a different model")
     with pytest.raises(AssertionError, match="sampled on a cache hit"):
         models.fit_scaling(rows, "polynomial", settings=SMALL, gate=False)
 
@@ -64,8 +66,8 @@ def test_gate_fails_a_deliberately_bad_fit(cache_dir, rows):
 
 
 def test_prior_multiplier_keys_the_cache_and_scales_the_priors(cache_dir, rows, monkeypatch):
-    updates = models._prior_updates(models.make_design(rows, "polynomial"), 8, 4, 2.0)
-    default = models._data_updates(models.make_design(rows, "polynomial"), 8, 4)
+    updates = fitting._prior_updates(models.make_design(rows, "polynomial"), 8, 4, 2.0)
+    default = _data_updates(models.make_design(rows, "polynomial"), 8, 4)
     assert float(updates["prior_scale"]) == pytest.approx(2.0 * float(default["prior_scale"]))
     models.fit_scaling(rows, "polynomial", settings=SMALL, gate=False)
     wider = models.fit_scaling(rows, "polynomial", settings=SMALL, gate=False, prior_multiplier=2)

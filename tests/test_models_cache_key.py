@@ -1,7 +1,7 @@
 """The posterior cache keys of the book's fits, pinned: moving code must not re-sample.
 
 A key hashes the fit's data rows, the model source and the sampler settings
-(:func:`analysis.cache.cache_key`). These keys were recorded before the package was split
+(:func:`analysis.models.cache.cache_key`). These keys were recorded before the package was split
 into pipeline stages; if one changes, either the data, the model text or the settings changed,
 and every affected posterior would be sampled again.
 """
@@ -13,9 +13,10 @@ import hashlib
 import pandas as pd
 import pytest
 
-from analysis import cache, models
-from analysis.dataset import compute_long
-from analysis.forms import FORMS
+from analysis import models
+from analysis.data import compute_long
+from analysis.models import cache
+from analysis.vocab.forms import FORMS
 
 MODEL_SOURCE_SHA256 = "430cc6083d73302ef9de9249035920854a72ee3532a84441ca693855ef426ce0"
 

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from analysis import models
-from analysis.ols import ols_per_series
-from analysis.simulate import simulate_compute_long, simulate_fit_rows
+from analysis.models.ols import ols_per_series
+from analysis.testing import simulate_compute_long, simulate_fit_rows
 
 SMALL = models.SamplerSettings(tune=400, draws=250, chains=2, cores=1)
 

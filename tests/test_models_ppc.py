@@ -7,8 +7,9 @@ import json
 import numpy as np
 import pytest
 
-from analysis import models, report
-from analysis.simulate import simulate_fit_rows
+from analysis import models
+from analysis.book.pages import tasks as report
+from analysis.testing import simulate_fit_rows
 
 SMALL = models.SamplerSettings(tune=300, draws=200, chains=2, cores=1)
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from analysis import models
-from analysis.simulate import simulate_fit_rows
+from analysis.testing import simulate_fit_rows
 
 SMALL = models.SamplerSettings(tune=400, draws=250, chains=2, cores=1)
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.dataset import load_tables
-from analysis.overview import (
+from analysis.book.pages.overview import (
     HEADLINE_SERIES,
     frontier_chart,
     frontier_over_time,
@@ -13,6 +12,7 @@ from analysis.overview import (
     scaling_points,
     scope_counts,
 )
+from analysis.data import load_tables
 
 
 @pytest.fixture(scope="module")

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from analysis import __version__
-from analysis.citation import book_bibtex, read_citation
-from analysis.linkcheck import broken_links
-from analysis.prose_check import scan_chapters, typed_numbers
+from analysis.site.citation import book_bibtex, read_citation
+from analysis.site.linkcheck import broken_links
+from analysis.site.prose_check import scan_chapters, typed_numbers
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,0 +1,56 @@
+"""Build the curated dataset in ``data/`` from the raw public sources.
+
+Run ``.venv/bin/python -m analysis.curate`` to rebuild every table, report and ``references.bib``;
+``--check`` only validates the committed tables (:func:`analysis.data.load_tables`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from analysis.curate.datapackage_check import validate_datapackage
+from analysis.curate.identity import log
+from analysis.curate.pipeline import curate, write_outputs
+from analysis.data import DataValidationError, load_tables
+from analysis.paths import DATA_DIR, sources_dir
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: rebuild (default) or ``--check`` the committed tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="only validate data/ and exit")
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+
+    start = time.perf_counter()
+    if not args.check:
+        result = curate(sources_dir())
+        try:
+            write_outputs(result, args.data_dir)
+        except DataValidationError as exc:
+            log.error("validation failed: %s", exc)
+            return 1
+        log.info(
+            "wrote %d papers, %d results, %d compute rows, %d chips",
+            len(result.papers), len(result.results), len(result.compute), len(result.hardware),
+        )  # fmt: skip
+    try:
+        tables = load_tables(args.data_dir)
+        validate_datapackage(args.data_dir)
+    except DataValidationError as exc:
+        log.error("validation failed: %s", exc)
+        return 1
+    log.info(
+        "valid: %d papers, %d results, %d compute rows (%.1f s)",
+        len(tables.papers), len(tables.results), len(tables.compute), time.perf_counter() - start,
+    )  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,375 @@
+"""Reports, the Frictionless descriptor ``data/datapackage.json`` and the data dictionary
+``data/README.md``, written from the curated tables.
+
+Part of the curate stage; imports vocab, ingest and data only.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.curate.datapackage_check import validate_datapackage
+from analysis.curate.identity import COMPUTE_QUANTITIES
+from analysis.data import Tables
+from analysis.schema import FIELD_DESCRIPTIONS
+from analysis.vocab.tasks import (
+    METRICS,
+    TASKS,
+)
+
+
+def ensemble_report(withheld: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """Ensemble results not given a single-model compute record (one row per pair), with the
+    benchmark and metric of the result and how the record would have been attached."""
+    info = results.set_index("result_id")[["benchmark", "metric", "model"]]
+    out = withheld.drop_duplicates().merge(
+        info.rename(columns={"model": "result_model"}),
+        left_on="result_id",
+        right_index=True,
+        how="left",
+    )
+    return out.rename(columns={"model": "record_model", "match": "would_match"}).sort_values(
+        ["benchmark", "paper_id", "result_id", "source", "source_record"]
+    )[
+        [
+            "benchmark", "metric", "paper_id", "result_id", "result_model", "source",
+            "source_record", "record_model", "would_match",
+        ]
+    ]  # fmt: skip
+
+
+_FRICTIONLESS_TYPES = {"str": "string", "float64": "number", "Int64": "integer", "bool": "boolean"}
+LICENCES = [
+    {
+        "name": "CC-BY-SA-4.0",
+        "path": "https://creativecommons.org/licenses/by-sa/4.0/",
+        "title": "Creative Commons Attribution Share-Alike 4.0 (rows derived from Papers with Code,"
+        " "
+        "SQuAD leaderboard; share-alike applies to the tables as a whole)",
+    },
+    {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "Creative Commons Attribution 4.0 (rows derived from Epoch AI)",
+    },
+]
+SOURCES = [
+    {
+        "title": "Papers with Code evaluation tables (2020-08-28 dump)",
+        "path": "https://paperswithcode.com/",
+    },
+    {"title": "SQuAD leaderboard", "path": "https://rajpurkar.github.io/SQuAD-explorer/"},
+    {"title": "NLP-progress", "path": "https://github.com/sebastianruder/NLP-progress"},
+    {"title": "WER are we?", "path": "https://github.com/syhw/wer_are_we"},
+    {
+        "title": "Epoch AI, Data on Notable AI Models",
+        "path": "https://epoch.ai/data/notable-ai-models",
+    },
+    {
+        "title": "Epoch AI, Machine Learning Hardware",
+        "path": "https://epoch.ai/data/machine-learning-hardware",
+    },
+    {
+        "title": "timm (PyTorch Image Models)",
+        "path": "https://github.com/huggingface/pytorch-image-models",
+    },
+    {
+        "title": "OpenMMLab model zoos (MMPretrain, MMDetection, MMYOLO, MMPose)",
+        "path": "https://github.com/open-mmlab",
+    },
+    {"title": "pycls model zoo", "path": "https://github.com/facebookresearch/pycls"},
+    {
+        "title": "Detectron / Detectron2 / maskrcnn-benchmark model zoos",
+        "path": "https://github.com/facebookresearch/detectron2",
+    },
+    {"title": "convnet-burden", "path": "https://github.com/albanie/convnet-burden"},
+    {"title": "DAWNBench", "path": "https://dawn.cs.stanford.edu/benchmark/"},
+    {"title": "OpenAI, AI and Efficiency", "path": "https://openai.com/research/ai-and-efficiency"},
+    {
+        "title": "Hand-read compute facts (data/manual/compute_facts.csv)",
+        "path": "data/manual/compute_facts.csv",
+    },
+    {
+        "title": "Hand-read results (data/manual/results.csv)",
+        "path": "data/manual/results.csv",
+    },
+]
+
+
+SOURCE_TITLES: dict[str, str] = {
+    "pwc_2020": "Papers with Code evaluation tables (2020-08-28 dump)",
+    "squad_leaderboard": "SQuAD leaderboard",
+    "nlp_progress_2020": "NLP-progress",
+    "nlp_progress_2024": "NLP-progress",
+    "wer_are_we": "WER are we?",
+    "epoch-ai-models": "Epoch AI, Data on Notable AI Models",
+    "epoch-ml-hardware": "Epoch AI, Machine Learning Hardware",
+    "timm-results": "timm (PyTorch Image Models)",
+    "timm-model-index-2021": "timm (PyTorch Image Models)",
+    "mmpretrain-model-index": "OpenMMLab model zoos (MMPretrain, MMDetection, MMYOLO, MMPose)",
+    "mmpose-model-index": "OpenMMLab model zoos (MMPretrain, MMDetection, MMYOLO, MMPose)",
+    "mmyolo-model-index": "OpenMMLab model zoos (MMPretrain, MMDetection, MMYOLO, MMPose)",
+    "pycls-model-zoo": "pycls model zoo",
+    "detection-model-zoos": "Detectron / Detectron2 / maskrcnn-benchmark model zoos",
+    "convnet-burden": "convnet-burden",
+    "dawnbench-entries": "DAWNBench",
+    "openai-ai-and-efficiency": "OpenAI, AI and Efficiency",
+    "compute-facts": "Hand-read compute facts (data/manual/compute_facts.csv)",
+    "manual_results": "Hand-read results (data/manual/results.csv)",
+}
+"""Source slug (``source`` column; for hardware the folder of ``source``) -> SOURCES title."""
+
+FIELD_CONSTRAINTS: dict[str, dict[str, dict[str, object]]] = {
+    "papers": {
+        "paper_id": {"required": True, "unique": True},
+        "title": {"required": True},
+        "year": {"minimum": 1950, "maximum": 2026},
+        "date": {"pattern": r"\d{4}-\d{2}(-\d{2})?"},
+        "date_precision": {"enum": ["day", "month"]},
+        "sources": {"required": True},
+    },
+    "results": {
+        "result_id": {"required": True, "unique": True},
+        "paper_id": {"required": True},
+        "task": {"required": True, "enum": sorted(TASKS)},
+        "benchmark": {"required": True},
+        "benchmark_role": {"required": True, "enum": ["primary", "secondary"]},
+        "metric": {"required": True, "enum": sorted(METRICS)},
+        "value": {"required": True},
+        "higher_is_better": {"required": True},
+        "source": {"required": True},
+        "score_origin": {
+            "required": True,
+            "enum": ["paper", "library re-evaluation", "library re-training"],
+        },
+    },
+    "compute": {
+        "compute_id": {"required": True, "unique": True},
+        "paper_id": {"required": True},
+        "match": {
+            "required": True,
+            "enum": ["same-record", "model", "architecture", "paper-best", "paper"],
+        },
+        "task": {"enum": sorted(TASKS)},
+        "quantity": {"required": True, "enum": list(COMPUTE_QUANTITIES)},
+        "value": {"required": True, "minimum": 0},
+        "unit": {"required": True, "enum": sorted(set(COMPUTE_QUANTITIES.values()))},
+        "method": {
+            "required": True,
+            "enum": ["reported", "hardware_burden", "network_operations", "epoch_estimate"],
+        },
+        "source": {"required": True},
+    },
+    "hardware": {
+        "chip": {"required": True, "unique": True},
+        "peak_fp32_flops": {"minimum": 0},
+        "peak_fp16_flops": {"minimum": 0},
+        "peak_tensor_flops": {"minimum": 0},
+    },
+}
+"""Table Schema constraints written into the descriptor (checked by analysis.datapackage_check;
+analysis.schema checks more, e.g. positive compute values and scores within metric bounds)."""
+
+
+def _resource_sources(frame: pd.DataFrame) -> list[dict[str, str]]:
+    """The SOURCES entries whose rows appear in a table (by its ``source``/``sources`` column)."""
+    column = "sources" if "sources" in frame else "source"
+    slugs = frame[column].dropna().astype(str).str.split(";").explode().str.split("/").str[0]
+    titles = {SOURCE_TITLES.get(slug, slug) for slug in slugs}
+    known = [source for source in SOURCES if source["title"] in titles]
+    unknown = sorted(titles - {source["title"] for source in known})
+    return known + [{"title": title} for title in unknown]
+
+
+def _field_type(frame: pd.DataFrame, column: str) -> str:
+    dtype = str(frame[column].dtype)
+    if dtype in ("object", "string", "str"):
+        return "string"
+    return _FRICTIONLESS_TYPES.get(dtype, "number" if dtype.startswith("float") else "string")
+
+
+def _resource(name: str, frame: pd.DataFrame, keys: dict[str, object]) -> dict[str, object]:
+    descriptions = FIELD_DESCRIPTIONS.get(f"{name}.csv", {})
+    constraints = FIELD_CONSTRAINTS.get(name, {})
+    fields = [
+        {
+            "name": c,
+            "type": _field_type(frame, c),
+            "description": descriptions.get(c, "See analysis/hardware.py."),
+            **({"constraints": constraints[c]} if c in constraints else {}),
+        }
+        for c in frame.columns
+    ]
+    return {
+        "name": name,
+        "path": f"{name}.csv",
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8",
+        "licenses": LICENCES,
+        "sources": _resource_sources(frame),
+        "schema": {"fields": fields, **keys},
+    }
+
+
+def write_datapackage(tables: Tables, data_dir: Path) -> None:
+    """Frictionless data-package descriptor for the four tables."""
+    descriptor = {
+        "name": "computational-limits-data",
+        "title": "Computational Limits: deep-learning results and training compute",
+        "description": "Benchmark results of papers in nine task families, with training-compute"
+        " facts, "
+        "assembled from public sources with per-value provenance. See README.md.",
+        "version": "1.0.0",
+        "licenses": LICENCES,
+        "sources": SOURCES,
+        "resources": [
+            _resource("papers", tables.papers, {"primaryKey": "paper_id"}),
+            _resource(
+                "results",
+                tables.results,
+                {
+                    "primaryKey": "result_id",
+                    "foreignKeys": [
+                        {
+                            "fields": "paper_id",
+                            "reference": {"resource": "papers", "fields": "paper_id"},
+                        }
+                    ],
+                },
+            ),
+            _resource(
+                "compute",
+                tables.compute,
+                {
+                    "primaryKey": "compute_id",
+                    "foreignKeys": [
+                        {
+                            "fields": "paper_id",
+                            "reference": {"resource": "papers", "fields": "paper_id"},
+                        },
+                        {
+                            "fields": "result_id",
+                            "reference": {"resource": "results", "fields": "result_id"},
+                        },
+                        {"fields": "chip", "reference": {"resource": "hardware", "fields": "chip"}},
+                    ],
+                },
+            ),
+            _resource("hardware", tables.hardware, {"primaryKey": "chip"}),
+        ],
+    }
+    (data_dir / "datapackage.json").write_text(
+        json.dumps(descriptor, indent=2) + "\n", encoding="utf-8"
+    )
+    validate_datapackage(data_dir)
+
+
+def write_data_dictionary(tables: Tables, path: Path) -> None:
+    """data/README.md: what the tables are and every column of every table."""
+    lines = [DATA_README_INTRO.strip(), ""]
+    for name, frame in (
+        ("papers.csv", tables.papers),
+        ("results.csv", tables.results),
+        ("compute.csv", tables.compute),
+        ("hardware.csv", tables.hardware),
+    ):
+        descriptions = FIELD_DESCRIPTIONS.get(name, {})
+        lines += [
+            f"## `{name}` ({len(frame):,} rows)",
+            "",
+            "| column | type | description |",
+            "|---|---|---|",
+        ]
+        for column in frame.columns:
+            text = descriptions.get(
+                column, "See `analysis/hardware.py` (helper-built hardware table)."
+            )
+            lines.append(f"| `{column}` | {_field_type(frame, column)} | {text} |")
+        lines.append("")
+    lines += [DATA_README_REPORTS.strip(), ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+DATA_README_INTRO = """
+# Data
+
+Generated by `.venv/bin/python -m analysis.curate` from the raw public sources (never copied here);
+validated on every load by `analysis.dataset.load_tables`
+(`.venv/bin/python -m analysis.curate --check`).
+Do not edit the CSVs by hand: see `CONTRIBUTING.md`, "Adding a paper".
+
+* `papers.csv`: one row per paper; `paper_id` is its BibTeX key in `references.bib`.
+* `results.csv`: one row per reported score (paper, benchmark, metric, value).
+* `compute.csv`: one row per compute value (long format), attached to results.
+* `hardware.csv`: accelerators with peak throughput, for hardware burden.
+* `datapackage.json`: Frictionless descriptor (types, constraints, primary and foreign keys,
+  licences and sources per table), checked against the CSVs on every rebuild and `--check` by
+  `analysis/datapackage_check.py` (`.venv/bin/python -m analysis.datapackage_check`).
+* `LICENSE-DATA.md`: licences and attributions. `literature.bib`: hand-written literature.
+* `manual/compute_facts.csv`: compute facts read by hand from papers (with location);
+  `manual/results.csv`: results read by hand from papers (see `CONTRIBUTING.md`).
+
+Papers are identified across sources by arXiv id (version stripped), else by normalised title
+(case, accents, punctuation and spaces ignored); titles shared by different arXiv ids are listed
+in `reports/dedup_ambiguous.csv`, never merged. The same score (paper, benchmark, metric, value
+to two decimals) from two sources is kept once, from the higher-priority source.
+
+Validation (`analysis/schema.py`) checks types, unique ids, scores within their metric's bounds,
+errors consistent with the metric, dates that exist and lie in 1950-01-01 to 2026-12-31 (Epoch AI
+lists classic systems from 1960), positive compute values, chips present in `hardware.csv`, and
+that every result and compute row points to an existing paper (and result).
+
+Error (what the models fit) is defined per metric in `analysis/benchmarks.py`: `100 - value` for
+percent scores where higher is better, the value itself for WER, error rates and FID; none for
+the inception score and other scores without a natural zero (kept, never fitted).
+"""
+
+DATA_README_REPORTS = """
+## Reports (`reports/`)
+
+* `exclusions.csv`: every source row not kept, counted per source and reason.
+* `dedup_ambiguous.csv`: title matches between different arXiv ids, listed and not merged.
+* `counts_by_domain.csv`: papers and results per task family.
+* `coverage.csv`: per primary benchmark, results of its primary metric and how many have
+  each compute measure; `with_any_measure_in_fits` counts those with at least one measure a
+  fit may use (not flagged `in_fits` = no in `manual/source_flags.csv`, nor derived from
+  such a value).
+* `ensemble_withheld.csv`: ensemble results that a single-model compute record would have
+  reached by model name or as the paper's best result, and was not attached to (a paper's
+  single-model compute is never attached to its ensemble; ensemble records attach only to
+  ensembles).
+* `flagged_values.csv`: compute rows whose source value is kept as the source gives it but
+  looks wrong (`manual/source_flags.csv` gives the finding and evidence).
+* `date_conflicts.csv`: papers whose sources' publication dates (arXiv identifier month
+  included) disagree by more than 90 days: one column per source with its date(s), the
+  chosen date, where it comes from, the rule that chose it and the spread in days.
+
+## Paper dates
+
+`papers.date` is the day the paper first became public (`analysis/paper_dates.py`).
+For a paper with an arXiv id, its arXiv v1 date outranks venue and Epoch AI dates:
+
+1. a hand-entered v1 date from `manual/paper_dates.csv` (with its source; rejected unless it
+   lies in the identifier's month or up to 7 days before it);
+2. else the first full date, by source priority (Papers with Code, hand-read results, Epoch
+   AI, then the rest; earliest within a source), that lies in that window: arXiv numbers a
+   paper when it announces it, so v1 is in the identifier's month or a few days before, never
+   after, and a date outside the window is a venue or later-version date;
+3. else the identifier's month (`date_precision` month).
+
+A paper without an arXiv id takes the first full date by the same source priority, else a
+month from free text, else a SQuAD leaderboard submission date. Leaderboard submission dates
+never count as publication dates and are shown in the conflict report for information only.
+The year in `paper_id` follows the chosen date.
+
+Compute attachment: model names are compared without a "(single model)" tag; records that
+`manual/compute_scope.csv` scopes to another benchmark (with the source's own evidence) attach
+only there. The `task` of a compute row is its result's task; a paper-level row keeps its
+record's task when the paper has results in that task, and for a paper without results only
+when the source labels the system with study task families alone (Epoch AI lists
+"Question answering" for many general-purpose language models: those rows have no task).
+"""

@@ -1,0 +1,453 @@
+"""Load the committed tables (validated) and build the fit tables the models use.
+
+``load_tables()`` reads ``data/*.csv`` strictly: empty files, wrong headers, wrong types, values
+outside their metric's bounds, bad dates, unknown ids or chips raise :class:`DataValidationError`
+naming the file, line, column and value.
+
+``fit_table(tables, measure)`` gives, for one compute measure, every result of a primary
+benchmark's primary metric that has that measure, a date and a positive error, and lists every
+other such result in ``.excluded`` with the reason.
+
+The data stage: the one reader of ``data/``. Curation (:mod:`analysis.curate`) writes the tables
+and reads them back through here to validate them; models, projections, checks and the book read
+them only through here. May import: :mod:`analysis.vocab`, :mod:`analysis.schema` and
+:mod:`analysis.paths`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.paths import DATA_DIR
+from analysis.schema import (
+    COMPUTE,
+    HARDWARE_REQUIRED,
+    PAPERS,
+    RESULTS,
+    DataValidationError,
+    check_dates,
+    check_references,
+    check_roles,
+    check_scores,
+    line_of,
+    validate_frame,
+)
+from analysis.vocab.measures import MEASURES
+from analysis.vocab.tasks import METRICS, PRIMARY_BENCHMARKS
+
+MATCH_PREFERENCE: tuple[str, ...] = ("same-record", "model", "architecture", "paper-best")
+"""When several compute rows give one result the same measure, the best match kind wins and the
+median of its values is used."""
+
+__all__ = [
+    "MEASURES",
+    "DataValidationError",
+    "FitTable",
+    "Tables",
+    "compute_long",
+    "fit_table",
+    "load_tables",
+]
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The four validated tables, and the compute rows no fit may use."""
+
+    papers: pd.DataFrame
+    results: pd.DataFrame
+    compute: pd.DataFrame
+    hardware: pd.DataFrame
+    unusable_compute: frozenset[str] = frozenset()
+    """compute_ids whose source value is flagged as wrong (``in_fits`` = no in
+    ``data/manual/source_flags.csv``, listed in ``data/reports/flagged_values.csv``)."""
+
+
+@dataclass(frozen=True)
+class FitTable:
+    """Rows entering a fit for one measure, and the primary results left out (with reasons).
+
+    ``rows``: result_id, paper_id, task, benchmark, metric, series ("benchmark/metric"), error
+    (> 0), year (decimal, from the paper date; mid-month for month-only dates), date,
+    log10_compute (log10 FLOP of the measure; median over the best-matched compute rows),
+    measure, is_frontier (beat every earlier result of the series; see :func:`frontier_flags`),
+    score_origin, source. ``excluded``: result_id, series, reason.
+    """
+
+    measure: str
+    rows: pd.DataFrame
+    excluded: pd.DataFrame
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _schema_columns(file: str) -> list[str] | None:
+    schema = {"papers.csv": PAPERS, "results.csv": RESULTS, "compute.csv": COMPUTE}.get(file)
+    return list(schema.columns) if schema is not None else None
+
+
+def read_table(path: Path) -> pd.DataFrame:
+    """Read one CSV as text, check its header and convert typed columns (clear errors)."""
+    file = path.name
+    if not path.exists():
+        raise DataValidationError(file, None, None, str(path), "file is missing")
+    try:
+        frame = pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
+        )
+    except pd.errors.EmptyDataError:
+        raise DataValidationError(file, 1, None, "", "file is empty (no header)") from None
+    except UnicodeDecodeError as exc:
+        raise DataValidationError(
+            file, None, None, exc.object[exc.start : exc.end], "not UTF-8"
+        ) from None
+    except pd.errors.ParserError as exc:
+        raise DataValidationError(file, None, None, str(exc), "malformed CSV") from None
+    expected = _schema_columns(file)
+    header = list(frame.columns)
+    if expected is not None and header != expected:
+        missing = [c for c in expected if c not in header]
+        extra = [c for c in header if c not in expected]
+        problem = (
+            f"wrong header: missing {missing}, unexpected {extra}"
+            if missing or extra
+            else ("wrong header: columns out of order")
+        )
+        raise DataValidationError(file, 1, None, ",".join(header), problem)
+    if expected is None:
+        missing = [c for c in HARDWARE_REQUIRED if c not in header]
+        if missing:
+            raise DataValidationError(
+                file, 1, None, ",".join(header), f"wrong header: missing {missing}"
+            )
+    if frame.empty:
+        raise DataValidationError(file, 2, None, "", "file has a header but no rows")
+    return _convert_types(file, frame)
+
+
+_FLOAT_COLUMNS = {
+    "results.csv": ("value", "error"),
+    "compute.csv": ("value",),
+    "hardware.csv": (
+        "peak_fp32_flops",
+        "peak_fp16_flops",
+        "peak_tensor_flops",
+        "tdp_watts",
+        "launch_price_usd",
+    ),
+}
+_INT_COLUMNS = {"papers.csv": ("year",)}
+_BOOL_COLUMNS = {"results.csv": ("higher_is_better",)}
+
+
+def _convert_types(file: str, frame: pd.DataFrame) -> pd.DataFrame:
+    frame = frame.copy()
+    for column in _FLOAT_COLUMNS.get(file, ()):
+        if column in frame:
+            frame[column] = _to_float(file, frame[column])
+    for column in _INT_COLUMNS.get(file, ()):
+        numbers = _to_float(file, frame[column])
+        fractional = numbers.notna() & (numbers != numbers.round())
+        if fractional.any():
+            index = fractional.idxmax()
+            raise DataValidationError(
+                file, line_of(index), column, frame.at[index, column], "not an integer"
+            )
+        frame[column] = numbers.astype("Int64")
+    for column in _BOOL_COLUMNS.get(file, ()):
+        text = frame[column].str.strip().str.casefold()
+        bad = ~text.isin(["true", "false"])
+        if bad.any():
+            index = bad.idxmax()
+            raise DataValidationError(
+                file, line_of(index), column, frame.at[index, column], "not True/False"
+            )
+        frame[column] = text == "true"
+    return frame
+
+
+def _to_float(file: str, column: pd.Series) -> pd.Series:
+    numbers = pd.to_numeric(column, errors="coerce")
+    bad = column.notna() & numbers.isna()
+    if bad.any():
+        index = bad.idxmax()
+        raise DataValidationError(
+            file, line_of(index), str(column.name), column[index], "not a number"
+        )
+    infinite = numbers.notna() & ~np.isfinite(numbers)
+    if infinite.any():
+        index = infinite.idxmax()
+        raise DataValidationError(
+            file, line_of(index), str(column.name), column[index], "not finite"
+        )
+    return numbers.astype(float)
+
+
+FLAGGED_VALUES = Path("reports") / "flagged_values.csv"
+"""Compute rows whose source value is flagged (written by ``python -m analysis.curate``)."""
+
+
+def unusable_compute_ids(path: Path) -> frozenset[str]:
+    """compute_ids of flagged values marked ``in_fits`` = no (none when the report is absent)."""
+    if not path.exists():
+        return frozenset()
+    flags = pd.read_csv(path, dtype=str)
+    if "in_fits" not in flags.columns:
+        raise DataValidationError(path.name, 1, "in_fits", "", "column is missing")
+    bad = flags.loc[~flags["in_fits"].isin(["yes", "no"])]
+    if not bad.empty:
+        line = int(bad.index[0]) + 2
+        value = bad["in_fits"].iloc[0]
+        raise DataValidationError(path.name, line, "in_fits", str(value), "must be yes or no")
+    return frozenset(flags.loc[flags["in_fits"] == "no", "compute_id"])
+
+
+def load_tables(data_dir: Path = DATA_DIR) -> Tables:
+    """Read and validate papers, results, compute and hardware; raise DataValidationError."""
+    frames = {
+        name: read_table(Path(data_dir) / name)
+        for name in ("papers.csv", "results.csv", "compute.csv", "hardware.csv")
+    }
+    frames = {name: validate_frame(name, frame) for name, frame in frames.items()}
+    tables = Tables(
+        papers=frames["papers.csv"],
+        results=frames["results.csv"],
+        compute=frames["compute.csv"],
+        hardware=frames["hardware.csv"],
+        unusable_compute=unusable_compute_ids(Path(data_dir) / FLAGGED_VALUES),
+    )
+    check_dates(tables.papers)
+    check_scores(tables.results)
+    check_roles(tables.results)
+    check_references(tables.papers, tables.results, tables.compute, tables.hardware)
+    return tables
+
+
+# --------------------------------------------------------------------------- fit tables
+
+
+def decimal_year(date: object) -> float:
+    """Decimal year of ``YYYY-MM-DD`` (exact) or ``YYYY-MM`` (mid-month); NaN if none."""
+    if not isinstance(date, str):
+        return np.nan
+    if len(date) == 7:
+        year, month = int(date[:4]), int(date[5:7])
+        return year + (month - 0.5) / 12.0
+    stamp = pd.Timestamp(date)
+    start = pd.Timestamp(year=stamp.year, month=1, day=1)
+    length = (pd.Timestamp(year=stamp.year + 1, month=1, day=1) - start).days
+    return stamp.year + (stamp - start).days / length
+
+
+def _measure_rows(compute: pd.DataFrame, measure: str) -> pd.DataFrame:
+    if measure not in MEASURES:
+        raise ValueError(f"unknown measure {measure!r}; expected one of {MEASURES}")
+    attached = compute[compute["result_id"].notna()]
+    if measure == "flops_per_pass":
+        return attached[attached["quantity"] == "flops_per_pass"]
+    flops = attached[attached["quantity"] == "training_flops"]
+    if measure == "epoch_estimate":
+        return flops[flops["method"].isin(["epoch_estimate", "reported"])]
+    return flops[flops["method"] == measure]
+
+
+def _per_result(rows: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """One log10 value per result: best match kind, median of its values."""
+    if rows.empty:
+        return pd.DataFrame(columns=["result_id", "measure", "log10_flops", "match", "n_values"])
+    rank = {m: i for i, m in enumerate(MATCH_PREFERENCE)}
+    rows = rows.assign(_rank=rows["match"].map(rank).fillna(len(rank)))
+    best = rows[rows["_rank"] == rows.groupby("result_id")["_rank"].transform("min")]
+    grouped = best.groupby("result_id")
+    out = pd.DataFrame(
+        {
+            "log10_flops": grouped["value"].median().map(np.log10),
+            "match": grouped["match"].first(),
+            "n_values": grouped["value"].size(),
+        }
+    ).reset_index()
+    out.insert(1, "measure", measure)
+    return out
+
+
+def compute_long(tables: Tables, *, usable_only: bool = False) -> pd.DataFrame:
+    """Every available measure per result: result_id, measure, log10_flops, match, n_values.
+
+    With ``usable_only``, compute rows flagged ``in_fits`` = no (and rows derived from them)
+    are left out first, as :func:`fit_table` does.
+    """
+    parts = [_per_result(_measure_rows_for(tables, m, usable_only), m) for m in MEASURES]
+    parts = [p for p in parts if not p.empty]
+    if not parts:
+        return pd.DataFrame(columns=["result_id", "measure", "log10_flops", "match", "n_values"])
+    return (
+        pd.concat(parts, ignore_index=True)
+        .sort_values(["result_id", "measure"])
+        .reset_index(drop=True)
+    )
+
+
+def _measure_rows_for(tables: Tables, measure: str, usable_only: bool) -> pd.DataFrame:
+    """Compute rows of one measure, without the unusable ones when ``usable_only``."""
+    rows = _measure_rows(tables.compute, measure)
+    if not usable_only:
+        return rows
+    return rows[~_uses_unusable(rows, tables.unusable_compute)]
+
+
+def primary_results(tables: Tables) -> pd.DataFrame:
+    """Results of the primary metric of each primary benchmark, with date, year and series."""
+    results = tables.results
+    primary_metric = results["benchmark"].map(
+        lambda b: PRIMARY_BENCHMARKS[b].primary_metric if b in PRIMARY_BENCHMARKS else None
+    )
+    keep = (results["benchmark_role"] == "primary") & (results["metric"] == primary_metric)
+    out = results[keep].merge(tables.papers[["paper_id", "date"]], on="paper_id", how="left")
+    out["series"] = out["benchmark"] + "/" + out["metric"]
+    out["year"] = out["date"].map(decimal_year)
+    return out
+
+
+FRONTIER_ORIGINS: tuple[str, ...] = ("paper", "library re-evaluation")
+"""Score origins that can set the frontier: a library re-training (a later recipe applied to an
+old architecture) says nothing about what was reached when the paper appeared."""
+
+
+def frontier_flags(frame: pd.DataFrame) -> pd.Series:
+    """Whether each result beat every strictly earlier result of its series (lower error).
+
+    Only results whose ``score_origin`` is in :data:`FRONTIER_ORIGINS` (when the column is
+    present) compete; the others are never on the frontier.
+    """
+    flags = pd.Series(False, index=frame.index)
+    dated = frame[frame["year"].notna() & frame["error"].notna()]
+    if "score_origin" in dated:
+        dated = dated[dated["score_origin"].isin(FRONTIER_ORIGINS)]
+    if dated.empty:
+        return flags
+    yearly_best = dated.groupby(["series", "year"], sort=True)["error"].min()
+    best_before = (
+        yearly_best.groupby(level="series").cummin().groupby(level="series").shift(1)
+    ).fillna(np.inf)
+    keys = pd.MultiIndex.from_arrays([dated["series"], dated["year"]])
+    flags[dated.index] = dated["error"].to_numpy() < best_before.reindex(keys).to_numpy()
+    return flags
+
+
+FLAGGED_REASON = "compute value flagged as wrong in its source (data/manual/source_flags.csv)"
+
+
+def _uses_unusable(rows: pd.DataFrame, unusable: frozenset[str]) -> pd.Series:
+    """Whether each compute row is, or is derived from, an unusable compute row."""
+    if not unusable:
+        return pd.Series(False, index=rows.index)
+    derived = rows["derived_from"].fillna("").str.split(";")
+    return rows["compute_id"].isin(unusable) | derived.map(lambda ids: bool(unusable & set(ids)))
+
+
+def fit_table(tables: Tables, measure: str) -> FitTable:
+    """Rows for a fit of error against one compute measure, and the exclusions with reasons."""
+    candidates = primary_results(tables)
+    candidates["is_frontier"] = frontier_flags(candidates)
+    measure_rows = _measure_rows(tables.compute, measure)
+    unusable = _uses_unusable(measure_rows, tables.unusable_compute)
+    measured = _per_result(measure_rows[~unusable], measure)
+    flagged_only = set(measure_rows.loc[unusable, "result_id"]) - set(measured["result_id"])
+    candidates = candidates.merge(
+        measured[["result_id", "log10_flops"]], on="result_id", how="left"
+    )
+    reasons = pd.Series(pd.NA, index=candidates.index, dtype=object)
+    no_error_metric = candidates["metric"].map(lambda m: METRICS[m].error_kind == "none")
+    conditions = [
+        (no_error_metric, "metric not an error"),
+        (candidates["error"].isna() | (candidates["error"] <= 0), "error not positive"),
+        (candidates["year"].isna(), "no publication date (year only or none)"),
+        (candidates["result_id"].isin(flagged_only), FLAGGED_REASON),
+        (candidates["log10_flops"].isna(), f"no compute for measure {measure}"),
+    ]
+    for condition, reason in conditions:
+        reasons = reasons.where(reasons.notna() | ~condition, reason)
+    kept = candidates[reasons.isna()]
+    rows = kept.rename(columns={"log10_flops": "log10_compute"}).assign(measure=measure)[
+        [
+            "result_id", "paper_id", "task", "benchmark", "metric", "series", "error", "year",
+            "date", "log10_compute", "measure", "is_frontier", "score_origin", "source",
+        ]
+    ]  # fmt: skip
+    excluded = pd.DataFrame(
+        {
+            "result_id": candidates.loc[reasons.notna(), "result_id"],
+            "series": candidates.loc[reasons.notna(), "series"],
+            "reason": reasons[reasons.notna()],
+        }
+    )
+    rows = rows.astype({"error": float, "year": float, "log10_compute": float, "is_frontier": bool})
+    return FitTable(
+        measure=measure,
+        rows=rows.sort_values(["series", "year", "result_id"]).reset_index(drop=True),
+        excluded=excluded.sort_values(["series", "result_id"]).reset_index(drop=True),
+    )
+
+
+def domain_counts(tables: Tables) -> pd.DataFrame:
+    """Papers and results per task family (a paper counts in every family it has a row in).
+
+    ``papers`` counts papers with a result or a compute row in the family; ``papers_with_results``
+    only those with a result (the rest are compute-only papers, mostly from Epoch AI).
+    """
+    results = tables.results
+    compute_papers = tables.compute[["paper_id", "task"]].dropna()
+    papers = pd.concat([results[["paper_id", "task"]], compute_papers]).drop_duplicates()
+    out = (
+        pd.DataFrame(
+            {
+                "papers": papers.groupby("task")["paper_id"].nunique(),
+                "papers_with_results": results.groupby("task")["paper_id"].nunique(),
+                "results": results.groupby("task").size(),
+                "results_primary": results[results["benchmark_role"] == "primary"]
+                .groupby("task")
+                .size(),
+            }
+        )
+        .fillna(0)
+        .astype(int)
+    )
+    out.index.name = "task"
+    return out.reset_index()
+
+
+def coverage(tables: Tables) -> pd.DataFrame:
+    """Per primary benchmark: primary-metric results, papers, results with each measure, and
+    results with a measure a fit may use (none flagged ``in_fits`` = no nor derived from one)."""
+    from analysis.data import compute_long, primary_results
+
+    primary = primary_results(tables)
+    measures = compute_long(tables)
+    wide = measures.pivot_table(
+        index="result_id", columns="measure", values="log10_flops", aggfunc="size"
+    )
+    primary = primary.merge(wide, left_on="result_id", right_index=True, how="left")
+    in_fits = set(compute_long(tables, usable_only=True)["result_id"])
+    primary["_in_fits"] = primary["result_id"].isin(in_fits)
+    rows = []
+    for benchmark, group in primary.groupby("benchmark"):
+        row = {
+            "benchmark": benchmark,
+            "task": group["task"].iloc[0],
+            "metric": group["metric"].iloc[0],
+            "results": len(group),
+            "papers": group["paper_id"].nunique(),
+            "dated": int(group["year"].notna().sum()),
+        }
+        present = [m for m in MEASURES if m in group]
+        for m in MEASURES:
+            row[f"with_{m}"] = int(group[m].notna().sum()) if m in group else 0
+        row["with_any_measure"] = int(group[present].notna().any(axis=1).sum()) if present else 0
+        row["with_any_measure_in_fits"] = int(group["_in_fits"].sum())
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -1,0 +1,256 @@
+"""Benchmark of the book's fits: ``python -m analysis.site.bench_fits``.
+
+Times every fit from a cold posterior cache (a fresh temporary directory, fresh process state),
+records wall time, compile and sampling time and the smallest bulk ESS per second, then samples
+one model again with PyMC's default NUTS (``pm.sample``) for the nutpie speed ratio. Writes
+``reports/benchmark.json`` and ``reports/benchmark.md``; :func:`glue_benchmark` feeds the appendix.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.paths import REPO_ROOT
+
+REPORT_DIR = REPO_ROOT / "reports"
+JSON_PATH = REPORT_DIR / "benchmark.json"
+MD_PATH = REPORT_DIR / "benchmark.md"
+COMPARED = ("hardware_burden", "polynomial", False)
+"""The fit sampled again with PyMC's default NUTS."""
+
+
+def _fit_record(book: Any, wall: float) -> dict[str, Any]:
+    diag = book.fit.diagnostics.iloc[0]
+    sample_s = float(book.fit.timings.get("sample_s", float("nan")))
+    return {
+        "fit": str(diag["fit"]),
+        "measure": book.measure,
+        "tasks": len(book.fit.tasks),
+        "task_names": list(book.fit.tasks),
+        "series": len(book.fit.series),
+        "n_obs": int(diag["n_obs"]),
+        "wall_s": wall,
+        "compile_s": float(book.fit.timings.get("compile_s", 0.0)),
+        "sample_s": sample_s,
+        "min_ess_bulk": float(diag["min_ess_bulk"]),
+        "min_ess_per_s": float(diag["min_ess_bulk"]) / sample_s if sample_s > 0 else None,
+        "target_accept": float(diag["target_accept"]),
+    }
+
+
+def time_book_fits() -> list[dict[str, Any]]:
+    """Fit every book model from an empty cache, one after another, timing each."""
+    from analysis import models
+    from analysis.book.pages import tasks as report
+
+    records = []
+    for measure, form, trend in models.book_fit_specs():
+        start = time.perf_counter()
+        book = models.book_fit(measure, form, trend)
+        records.append(_fit_record(book, time.perf_counter() - start))
+    for form in ("polynomial", "exponential"):
+        start = time.perf_counter()
+        fit = report.measurement_error_fit(form)
+        book = models.BookFit("latent (all measures)", fit, fit.rows, fit.excluded)
+        records.append(_fit_record(book, time.perf_counter() - start))
+    return records
+
+
+def time_pymc_nuts() -> dict[str, Any]:
+    """Sample the compared model with ``pm.sample`` (same chains, draws, tuning, target)."""
+    import arviz as az
+    import pymc as pm
+
+    from analysis import models
+    from analysis.data import fit_table, load_tables
+    from analysis.models.scaling import _data_updates
+
+    measure, form, trend = COMPARED
+    rows, _ = models.eligible_rows(fit_table(load_tables(), measure).rows, trend)
+    design = models.make_design(rows, form)
+    n_series, n_tasks = models.slot_sizes(design)
+    model = models.build_model(n_series, n_tasks, trend, "normal")
+    updates = _data_updates(design, n_series, n_tasks)
+    settings = models.DEFAULT_SETTINGS
+    start = time.perf_counter()
+    with model:
+        pm.set_data({k: v for k, v in updates.items() if k in model.named_vars})
+        idata = pm.sample(
+            draws=settings.draws,
+            tune=settings.tune,
+            chains=settings.chains,
+            cores=settings.cores,
+            target_accept=settings.target_accept,
+            random_seed=2020,
+            progressbar=False,
+            compute_convergence_checks=False,
+        )
+    wall = time.perf_counter() - start
+    sampling = float(idata.posterior.attrs.get("sampling_time", wall))
+    names = [v for v in idata.posterior.data_vars if not v.endswith(("_raw", "_z"))]
+    ess = az.ess(idata, var_names=names, method="bulk")
+    min_ess = float(min(float(ess[v].min()) for v in names))
+    return {
+        "fit": " / ".join(map(str, COMPARED)),
+        "wall_s": wall,
+        "sample_s": sampling,
+        "min_ess_bulk": min_ess,
+        "min_ess_per_s": min_ess / sampling,
+        "divergences": int(idata.sample_stats["diverging"].sum()),
+    }
+
+
+def run() -> dict[str, Any]:
+    """The whole benchmark, from a cold cache in a temporary directory."""
+    with tempfile.TemporaryDirectory() as cache_dir:
+        os.environ["COMPLIM_POSTERIOR_CACHE"] = cache_dir
+        start = time.perf_counter()
+        fits = time_book_fits()
+        cold_total = time.perf_counter() - start
+        from analysis.models.fit import _BOOK_FITS, _TABLES
+
+        _BOOK_FITS.clear()
+        _TABLES.clear()
+        from analysis.book.pages import tasks as report
+
+        report.measurement_error_fit.cache_clear()
+        start = time.perf_counter()
+        time_book_fits()
+        warm_total = time.perf_counter() - start
+    nutpie_fit = next(
+        f for f in fits if f["fit"] == "hardware_burden / polynomial / no-trend / normal"
+    )
+    pymc = time_pymc_nuts()
+    return {
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "cold_total_s": cold_total,
+        "warm_total_s": warm_total,
+        "fits": fits,
+        "pymc_nuts": pymc,
+        "nutpie_vs_pymc_ess_per_s": nutpie_fit["min_ess_per_s"] / pymc["min_ess_per_s"],
+        "nutpie_vs_pymc_wall": pymc["wall_s"] / nutpie_fit["wall_s"],
+    }
+
+
+def write_reports(result: dict[str, Any]) -> None:
+    """reports/benchmark.json and a Markdown table beside it."""
+    REPORT_DIR.mkdir(exist_ok=True)
+    JSON_PATH.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    table = (
+        pd.DataFrame(result["fits"])
+        .round(2)
+        .assign(target_accept=[f["target_accept"] for f in result["fits"]])
+    )
+    lines = [
+        "# Benchmark of the book's fits",
+        "",
+        f"Cold cache: {result['cold_total_s']:.1f} s for {len(table)} fits; "
+        f"warm rebuild: {result['warm_total_s']:.1f} s.",
+        f"nutpie vs PyMC NUTS on {result['pymc_nuts']['fit']}: "
+        f"{result['nutpie_vs_pymc_ess_per_s']:.1f}x ESS per second, "
+        f"{result['nutpie_vs_pymc_wall']:.1f}x wall time.",
+        "",
+        table.to_markdown(index=False) if _has_tabulate() else table.to_string(index=False),
+    ]
+    MD_PATH.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _has_tabulate() -> bool:
+    try:
+        import tabulate  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def glue_benchmark(path: Path = JSON_PATH) -> None:
+    """Glue the appendix's items from the JSON report, or say how to produce it."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    if not path.exists():
+        glue(
+            "appendix-benchmark-status",
+            Markdown(
+                "The benchmark report `reports/benchmark.json` is not present in this build. "
+                "Produce it with `make bench` (`.venv/bin/python -m analysis.site.bench_fits`)."
+            ),
+            display=False,
+        )
+        glue("appendix-benchmark-table", pd.DataFrame(), display=False)
+        glue("appendix-benchmark-answer", Markdown("Not measured in this build."), display=False)
+        return
+    result = json.loads(path.read_text(encoding="utf-8"))
+    table = pd.DataFrame(result["fits"])[
+        ["fit", "n_obs", "wall_s", "compile_s", "sample_s", "min_ess_bulk", "min_ess_per_s"]
+    ].round(2)
+    cpus = result["machine"]["cpus"]
+    latent = table["fit"].str.startswith("measurement-error")
+    glue(
+        "appendix-benchmark-status",
+        Markdown(
+            f"Measured on {cpus} CPUs: {len(table)} fits from a cold cache took "
+            f"{result['cold_total_s']:.0f} s in all (data loading included): "
+            f"{table.loc[~latent, 'wall_s'].sum():.0f} s for the {int((~latent).sum())} fits of "
+            f"one compute measure each and {table.loc[latent, 'wall_s'].sum():.0f} s for the "
+            f"{int(latent.sum())} measurement-error fits. A rebuild with the cache warm took "
+            f"{result['warm_total_s']:.1f} s. Per fit, wall time, compile and sampling time and "
+            "the smallest bulk ESS per second of sampling:"
+        ),
+        display=False,
+    )
+    glue("appendix-benchmark-table", table, display=False)
+    glue("appendix-benchmark-tasks", per_task_times(result["fits"]), display=False)
+    glue("appendix-benchmark-answer", Markdown(nutpie_sentence(result)), display=False)
+
+
+def per_task_times(fits: list[dict[str, Any]]) -> pd.DataFrame:
+    """Per task: how many fits contain it and their summed wall time (a joint fit covers several
+    tasks at once, so its time counts for each of them; the column does not add up)."""
+    records = [
+        {"task": task, "wall_s": fit["wall_s"]}
+        for fit in fits
+        for task in fit.get("task_names", [])
+    ]
+    if not records:
+        return pd.DataFrame(columns=["task", "fits", "wall_s_of_those_fits"])
+    frame = pd.DataFrame.from_records(records)
+    grouped = frame.groupby("task")["wall_s"]
+    out = pd.DataFrame({"fits": grouped.size(), "wall_s_of_those_fits": grouped.sum().round(1)})
+    return out.reset_index()
+
+
+def nutpie_sentence(result: dict[str, Any]) -> str:
+    """nutpie against PyMC's default NUTS, in words that stay true either way round."""
+    ess_ratio = result["nutpie_vs_pymc_ess_per_s"]
+    wall_ratio = result["nutpie_vs_pymc_wall"]
+    speed = (
+        f"finishes {wall_ratio:.1f} times faster in wall time"
+        if wall_ratio >= 1
+        else f"takes {1 / wall_ratio:.1f} times as long in wall time"
+    )
+    return (
+        f"On {result['pymc_nuts']['fit']}, nutpie reaches {ess_ratio:.1f} times the effective "
+        f"samples per second of PyMC's default NUTS and {speed} (compilation included: nutpie "
+        "compiles each model structure once per process and reuses it for every fit of that "
+        "structure, which the per-fit times above show)."
+    )
+
+
+def main() -> None:
+    """Run the benchmark and write the reports."""
+    result = run()
+    write_reports(result)
+    print(MD_PATH.read_text(encoding="utf-8"))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""Sphinx extension of the book: offline Vega, figure download lines, data files, footer.
+
+* writes Vega, Vega-Lite and Vega-Embed (from ``vl_convert.javascript_bundle()``) into the
+  site's ``_static`` and loads it on every page, so no chart needs a CDN;
+* under every figure whose files were exported, adds "Download · Data · Cite";
+* copies the curated tables into the site under ``data/``;
+* puts the version and the build date in the footer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+
+from analysis import __version__
+from analysis.book.figures import figure_bibtex, figure_citation_text
+from analysis.paths import DATA_DIR, FIGURES_DIR, GENERATED_DIR, REPO_ROOT
+
+DEFAULT_INPUTS = ("data/*.csv", "data/manual/*.csv", "analysis/**/*.py")
+"""Files every executed chapter depends on: the curated data and the analysis code."""
+INPUTS_KEY = re.compile(r"^complim_inputs:\s*\[(?P<files>[^\]]*)\]\s*$", re.M)
+DIGEST_CELL = (
+    "\n```{{code-cell}} ipython3\n:tags: [remove-cell]\n"
+    "# inputs digest: this chapter re-executes when its data, code or assumptions change\n"
+    "# {digest}\n```\n"
+)
+VEGA_BUNDLE = "complim-vega.js"
+STATIC_DIR = GENERATED_DIR / "static"
+SITE_DIR = GENERATED_DIR / "site"
+DATA_SUFFIXES = (".csv", ".json", ".bib")
+
+
+def write_vega_bundle(static_dir: Path = STATIC_DIR) -> Path:
+    """Write the Vega/Vega-Lite/Vega-Embed bundle once per vl-convert version."""
+    import vl_convert as vlc
+
+    static_dir.mkdir(parents=True, exist_ok=True)
+    target = static_dir / VEGA_BUNDLE
+    stamp = static_dir / f"{VEGA_BUNDLE}.version"
+    version = f"{vlc.get_vega_version()}|{vlc.get_vegalite_versions()[-1]}"
+    if not target.exists() or not stamp.exists() or stamp.read_text() != version:
+        # Wrapped in a function so its top-level names cannot clash with the theme's scripts.
+        bundle = "(function(){\n" + vlc.javascript_bundle() + "\n})();\n"
+        target.write_text(bundle, encoding="utf-8")
+        stamp.write_text(version)
+    return target
+
+
+def copy_data_files(site_dir: Path = SITE_DIR, data_dir: Path = DATA_DIR) -> list[Path]:
+    """Copy the curated tables (CSV, datapackage) into the site's ``data/`` folder."""
+    target = site_dir / "data"
+    target.mkdir(parents=True, exist_ok=True)
+    copied = []
+    for source in sorted(data_dir.glob("*")):
+        if source.suffix in DATA_SUFFIXES and source.is_file():
+            shutil.copy2(source, target / source.name)
+            copied.append(target / source.name)
+    return copied
+
+
+def chapter_inputs(source: str) -> list[str]:
+    """Glob patterns of the files a chapter depends on: the defaults plus its front matter's
+    ``complim_inputs: [config/assumptions.yaml, ...]``."""
+    match = INPUTS_KEY.search(source.split("\n---", 2)[0] if source.startswith("---") else "")
+    extra = [f.strip().strip("'\"") for f in match["files"].split(",")] if match else []
+    return [*DEFAULT_INPUTS, *[f for f in extra if f]]
+
+
+def input_files(patterns: list[str], root: Path = REPO_ROOT) -> list[Path]:
+    """Every file matching ``patterns`` under ``root``, pattern by pattern, sorted."""
+    return [path for p in patterns for path in sorted(root.glob(p)) if path.is_file()]
+
+
+def inputs_digest(patterns: list[str], root: Path = REPO_ROOT) -> str:
+    """SHA-256 over the names and contents of every file matching ``patterns``."""
+    return files_digest(input_files(patterns, root), root)
+
+
+def files_digest(files: list[Path], root: Path) -> str:
+    """SHA-256 over the names (relative to ``root``) and contents of ``files``."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def add_inputs_digest(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Append a hidden cell naming the digest of an executed chapter's inputs.
+
+    Jupyter Book's execution cache keys on a notebook's code only; with the digest in the
+    code, changing the data, the analysis code or a chapter's declared assumptions makes
+    exactly the chapters that depend on them execute again.
+    Each input is also noted as a Sphinx dependency of the chapter: without that, an incremental
+    build would not even re-read a chapter whose own file is unchanged.
+    """
+    text = source[0]
+    if "```{code-cell}" not in text:
+        return
+    root = Path(app.srcdir) if app is not None else REPO_ROOT
+    files = input_files(chapter_inputs(text), root)
+    source[0] = text + DIGEST_CELL.format(digest=files_digest(files, root))
+    env = getattr(app, "env", None)
+    if env is not None:
+        for path in files:
+            env.note_dependency(str(path))
+
+
+def build_date() -> str:
+    """The build date, or ``SOURCE_DATE_EPOCH``'s for reproducible builds."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    when = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch else dt.datetime.now(dt.UTC)
+    return when.date().isoformat()
+
+
+def figure_links_html(label: str, prefix: str) -> str:
+    """The "Download · Data · Cite" line under one figure."""
+    base = f"{prefix}figures/{label}"
+    bibtex = html.escape(figure_bibtex(label))
+    text = html.escape(figure_citation_text(label))
+    return (
+        '<div class="complim-figure-links">Download '
+        f'<a href="{base}.svg" download>SVG</a> · <a href="{base}.png" download>PNG</a> · '
+        f'<a href="{base}.pdf" download>PDF</a> · Data <a href="{base}.csv" download>CSV</a> · '
+        f'<a href="{base}.json" download>Vega-Lite</a> · '
+        f'<details class="complim-cite"><summary>Cite</summary><p>{text}</p>'
+        f'<pre>{bibtex}</pre><a href="{base}.bib" download>BibTeX file</a></details></div>'
+    )
+
+
+def add_figure_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Append the download line inside every figure that has exported files."""
+    prefix = "../" * docname.count("/")
+    for figure in doctree.findall(nodes.figure):
+        for label in figure.get("ids", []):
+            if (FIGURES_DIR / f"{label}.svg").exists():
+                figure += nodes.raw("", figure_links_html(label, prefix), format="html")
+                break
+
+
+def _script_key(script: Any) -> tuple[str, str]:
+    filename = str(getattr(script, "filename", script) or "")
+    attributes = getattr(script, "attributes", {}) or {}
+    return filename, str(sorted(attributes.items()))
+
+
+def _is_thebe(script: Any) -> bool:
+    key = " ".join(_script_key(script))
+    return "thebe" in key.lower()
+
+
+def tidy_page_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
+    """Drop scripts registered twice and Thebe's, which points at a CDN the book never uses."""
+    seen: set[tuple[str, str]] = set()
+    kept = []
+    for script in context.get("script_files", []):
+        key = _script_key(script)
+        if key in seen or _is_thebe(script):
+            continue
+        seen.add(key)
+        kept.append(script)
+    context["script_files"] = kept
+
+
+def on_config_inited(app: Sphinx, config: Any) -> None:
+    """Register the generated static and extra paths, the Vega bundle and the footer."""
+    write_vega_bundle()
+    copy_data_files()
+    FIGURES_DIR.mkdir(parents=True, exist_ok=True)
+    config.html_static_path = [*config.html_static_path, str(STATIC_DIR)]
+    config.html_extra_path = [*config.html_extra_path, str(SITE_DIR)]
+    footer = f"Computational Limits · version {__version__} · built {build_date()}"
+    config.html_theme_options = {**config.html_theme_options, "extra_footer": footer}
+    config.html_context = {**config.html_context, "default_mode": "light"}
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Sphinx entry point."""
+    app.connect("config-inited", on_config_inited)
+    app.connect("doctree-resolved", add_figure_links)
+    app.connect("source-read", add_inputs_digest)
+    app.connect("html-page-context", tidy_page_scripts, priority=900)
+    app.add_js_file(VEGA_BUNDLE, priority=200)
+    app.add_css_file("complim.css")
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
