@@ -33,13 +33,13 @@ def test_default_file_loads() -> None:
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("projection.year", "soon", "expected a number"),
-        ("projection.interval", 1.5, "not in (0, 1)"),
-        ("utilisation.mean", 0.0, "not in (0, 1)"),
-        ("hardware.price_basis", "barter", "expected one of"),
-        ("carbon.source", "moon", "expected one of"),
+        ("projection.year", "soon", "valid number"),
+        ("projection.interval", 1.5, "less than 1"),
+        ("utilisation.mean", 0.0, "greater than 0"),
+        ("hardware.price_basis", "barter", "Input should be"),
+        ("carbon.source", "moon", "Input should be"),
         ("energy.pue_low", 0.5, "pue_low"),
-        ("hardware.include_scatter", "yes", "expected true or false"),
+        ("hardware.include_scatter", "yes", "valid boolean"),
     ],
 )
 def test_bad_value_names_file_and_key(tmp_path: Path, key: str, value, message: str) -> None:
@@ -58,7 +58,7 @@ def test_bad_value_names_file_and_key(tmp_path: Path, key: str, value, message: 
 
 def test_missing_key_is_named(tmp_path: Path) -> None:
     path = _write(tmp_path, lambda c: c["hardware"].pop("dollar_year"))
-    with pytest.raises(AssumptionsError, match=r"hardware\.dollar_year': missing"):
+    with pytest.raises(AssumptionsError, match=r"key hardware\.dollar_year: missing"):
         load_assumptions(path)
 
 
@@ -86,3 +86,36 @@ def test_all_targets_relative_then_absolute() -> None:
     errors = [e for _, e in pairs]
     assert errors[: len(a.relative_targets)] == [11.5 * f for f in a.relative_targets]
     assert errors[len(a.relative_targets) :] == [5.0, 1.0]
+
+
+def _edit(tmp_path: Path, old: str, new: str) -> Path:
+    text = ASSUMPTIONS_FILE.read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "assumptions.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def test_duplicate_and_unknown_keys_are_errors_with_their_line(tmp_path: Path) -> None:
+    path = _edit(tmp_path, "  pue_high: 1.58", "  pue_high: 1.58\n  pue_high: 9.0\n  pue_hihg: 2")
+    with pytest.raises(AssumptionsError) as error:
+        load_assumptions(path)
+    lines = str(error.value).splitlines()
+    assert lines == [
+        f"{path}, line 73, key energy.pue_high: duplicate key (first given on line 72)"
+    ]
+
+
+def test_unknown_series_is_named_with_a_suggestion(tmp_path: Path) -> None:
+    path = _edit(tmp_path, "imagenet/top1_accuracy: [5.0", "imagenet/top1_acuracy: [5.0")
+    with pytest.raises(AssumptionsError, match=r"line 23, key targets\.imagenet/top1_acuracy: "
+                       r"unknown series \(did you mean imagenet/top1_accuracy\?\)"):  # fmt: skip
+        load_assumptions(path)
+
+
+def test_target_at_or_above_todays_best_is_rejected(tmp_path: Path) -> None:
+    path = _edit(tmp_path, "imagenet/top1_accuracy: [5.0", "imagenet/top1_accuracy: [11.5")
+    with pytest.raises(
+        AssumptionsError, match=r"line 23, key targets\.imagenet/top1_accuracy\[0\]"
+    ):
+        load_assumptions(path, today={"imagenet/top1_accuracy": 11.5})

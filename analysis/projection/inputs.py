@@ -106,7 +106,7 @@ def book_inputs(
 ) -> BookInputs:
     """Load the data, fit (or load cached) the scaling models and build the cost model."""
     from analysis.data import fit_table, load_tables, primary_results
-    from analysis.projection.assumptions import load_assumptions
+    from analysis.projection.assumptions import check_targets, load_assumptions
     from analysis.projection.extrapolate import todays_best
 
     a = assumptions or load_assumptions()
@@ -114,6 +114,8 @@ def book_inputs(
     table = fit_table(tables, a.compute_measure)
     results = primary_results(tables)
     results = results[results["year"].notna() & results["error"].notna()]
+    today = todays_best(results, a.today_through)
+    check_targets(a, today.to_dict())
     return BookInputs(
         assumptions=a,
         cost_model=build_cost_model(a),
@@ -121,7 +123,7 @@ def book_inputs(
         rows=table.rows,
         excluded=table.excluded,
         results=results,
-        today=todays_best(results, a.today_through),
+        today=today,
         fits={key: scaling_fit(table.rows, key, a.compute_measure) for key in fit_keys},
         n_papers=len(tables.papers),
     )
