@@ -1,12 +1,14 @@
 """Publish a figure: glue it into the book and export it in citable, downloadable files.
 
 Every figure gets ``figures/<label>.{svg,png,pdf,csv,json,bib}`` in the built site: the three
-images, exactly the data plotted, the Vega-Lite spec and a BibTeX entry citing the figure.
+images, exactly the data plotted, the Vega-Lite spec (as drawn: after
+:func:`analysis.book.theme.readable`) and a BibTeX entry citing the figure.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -15,6 +17,7 @@ import pandas as pd
 import vl_convert as vlc
 
 from analysis import __version__
+from analysis.book.theme import readable
 from analysis.paths import FIGURES_DIR
 
 LABEL_PATTERN = re.compile(r"^fig-[a-z0-9]+(-[a-z0-9]+)*$")
@@ -65,13 +68,13 @@ def export_figure(
     if data.empty:
         raise ValueError(f"figure {label}: the data behind it are empty")
     out_dir.mkdir(parents=True, exist_ok=True)
-    spec = chart.to_dict()
+    spec = readable(chart.to_dict())
     paths = {suffix: out_dir / f"{label}.{suffix}" for suffix in EXPORT_SUFFIXES}
     paths["svg"].write_text(vlc.vegalite_to_svg(spec), encoding="utf-8")
     paths["png"].write_bytes(vlc.vegalite_to_png(spec, ppi=PNG_PPI))
     paths["pdf"].write_bytes(vlc.vegalite_to_pdf(spec))
     data.to_csv(paths["csv"], index=False)
-    paths["json"].write_text(chart.to_json(indent=1), encoding="utf-8")
+    paths["json"].write_text(json.dumps(spec, indent=1, ensure_ascii=False), encoding="utf-8")
     title = str(spec.get("description", "")).split(".")[0]
     paths["bib"].write_text(figure_bibtex(label, title), encoding="utf-8")
     return paths
