@@ -3,6 +3,7 @@
 * writes Vega, Vega-Lite and Vega-Embed (from ``vl_convert.javascript_bundle()``) into the
   site's ``_static`` and loads it on every page, so no chart needs a CDN;
 * under every figure whose files were exported, adds "Download · Data · Cite";
+* points reader tables' CSV links at ``tables/`` and loads their sort-and-filter script;
 * copies the curated tables into the site under ``data/``;
 * puts the version and the build date in the footer.
 """
@@ -147,6 +148,18 @@ def add_figure_links(app: Sphinx, doctree: nodes.document, docname: str) -> None
                 break
 
 
+def fill_table_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Point reader tables' CSV links at the site root (``tables/<label>.csv``)."""
+    from analysis.book.tables import ROOT_PLACEHOLDER
+
+    prefix = "../" * docname.count("/")
+    for raw in list(doctree.findall(nodes.raw)):
+        text = raw.astext()
+        if ROOT_PLACEHOLDER in text:
+            filled = nodes.raw("", text.replace(ROOT_PLACEHOLDER, prefix), format="html")
+            raw.replace_self(filled)
+
+
 def _script_key(script: Any) -> tuple[str, str]:
     filename = str(getattr(script, "filename", script) or "")
     attributes = getattr(script, "attributes", {}) or {}
@@ -189,8 +202,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Sphinx entry point."""
     app.connect("config-inited", on_config_inited)
     app.connect("doctree-resolved", add_figure_links)
+    app.connect("doctree-resolved", fill_table_links)
     app.connect("source-read", add_inputs_digest)
     app.connect("html-page-context", tidy_page_scripts, priority=900)
     app.add_js_file(VEGA_BUNDLE, priority=200)
     app.add_css_file("complim.css")
+    app.add_js_file("complim-tables.js")
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
