@@ -5,6 +5,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from analysis.book import labels
+from analysis.book.theme import log10_axis
+
 
 def fan_chart(
     fan: pd.DataFrame, *, width: int = 230, height: int = 170, columns: int = 2
@@ -16,11 +19,13 @@ def fan_chart(
     base = alt.Chart(fan).encode(
         x=alt.X("target_error:Q", title="Target error (metric units, reversed log scale)",
                 scale=alt.Scale(type="log", reverse=True, nice=False)),
-        color=alt.Color("form:N", title="Functional form"),
+        color=alt.Color("form:N", title=labels.COLUMN_LABELS["form"]),
     )  # fmt: skip
     layers = alt.layer(
         base.mark_area(opacity=0.2).encode(
-            y=alt.Y("q05:Q", title="Compute needed (log10 FLOP)", scale=alt.Scale(zero=False)),
+            y=alt.Y(
+                "q05:Q", axis=log10_axis(labels.COMPUTE_NEEDED_POWERS), scale=alt.Scale(zero=False)
+            ),
             y2="q95:Q",
         ),
         base.mark_area(opacity=0.35).encode(y="q25:Q", y2="q75:Q"),
@@ -30,7 +35,7 @@ def fan_chart(
                 "series:N",
                 "form:N",
                 alt.Tooltip("target_error:Q", format=".2f"),
-                alt.Tooltip("q50:Q", title="median log10 FLOP", format=".1f"),
+                alt.Tooltip("q50:Q", title="Median compute (log10 FLOP)", format=".1f"),
             ],
         ),
         data=fan,

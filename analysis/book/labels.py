@@ -26,6 +26,8 @@ COST_USD = "Cost (US$, log scale)"
 EMISSIONS = "Emissions (t CO2e, log scale)"
 SLOPE = "Slope of log10 error on log10 compute"
 COMPUTE_NEEDED = "Compute needed (FLOP, log scale)"
+COMPUTE_NEEDED_POWERS = "Compute needed (FLOP)"
+"""For a linear axis of log10 values labelled 10²⁰, 10²¹, ... (:func:`theme.log10_axis`)."""
 
 MEASURE_TITLES: dict[str, str] = {
     "hardware_burden": "Hardware burden (FLOP, log scale)",
