@@ -167,3 +167,78 @@ def site_pages(html_dir: Path) -> list[str]:
             continue
         pages.append(relative)
     return pages
+
+
+READING_JS = """
+() => {
+  const article = document.querySelector('article.bd-article') || document.querySelector('main')
+    || document.body;
+  const area = article.getBoundingClientRect();
+  const wide = [];
+  for (const table of article.querySelectorAll('table')) {
+    let box = table;
+    for (let el = table.parentElement; el && el !== article; el = el.parentElement) {
+      const overflow = getComputedStyle(el).overflowX;
+      if (['auto', 'scroll', 'hidden'].includes(overflow)) { box = el; break; }
+    }
+    const r = box.getBoundingClientRect();
+    if (r.width > 0 && (r.right > area.right + 1 || r.left < area.left - 1)) {
+      const head = Array.from(table.querySelectorAll('th')).slice(0, 3).map(th => th.textContent);
+      wide.push(`${Math.round(r.width)} px > ${Math.round(area.width)} px: ${head.join(' | ')}`);
+    }
+  }
+  const text = nodes => Array.from(nodes).map(n => n.textContent.trim()).filter(Boolean);
+  return {
+    wide: wide,
+    page_wide: document.documentElement.scrollWidth > window.innerWidth + 1,
+    chart_texts: text(document.querySelectorAll('.complim-chart svg text')),
+    table_texts: text(article.querySelectorAll('table th, table td')),
+  };
+}
+"""
+
+
+@dataclass
+class PageReading:
+    """What a reader sees on one page: tables too wide, and the text of charts and tables."""
+
+    url: str
+    too_wide: list[str] = field(default_factory=list)
+    page_wider_than_window: bool = False
+    chart_texts: list[str] = field(default_factory=list)
+    table_texts: list[str] = field(default_factory=list)
+
+
+def read_page(browser: Browser, url: str, screenshot: Path | None = None) -> PageReading:
+    """Load one page as a reader (charts drawn) and collect what :class:`PageReading` holds.
+
+    With ``screenshot``, the viewport is saved scrolled to the page's first table or chart.
+    """
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.route("**/*", lambda route, request: route.continue_() if _is_local(request.url)
+               else route.abort())  # fmt: skip
+    page.goto(url, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    if page.locator(".complim-chart").count():
+        with contextlib.suppress(Exception):
+            page.wait_for_function(
+                "() => Array.from(document.querySelectorAll('.complim-chart'))"
+                ".every(el => el.querySelector('svg, canvas'))",
+                timeout=15_000,
+            )
+    found = page.evaluate(READING_JS)
+    if screenshot is not None:
+        screenshot.parent.mkdir(parents=True, exist_ok=True)
+        target = page.locator(".complim-table, .complim-chart").first
+        with contextlib.suppress(Exception):
+            target.scroll_into_view_if_needed(timeout=2_000)
+            page.evaluate("window.scrollBy(0, -60)")
+        page.screenshot(path=str(screenshot), full_page=False)
+    page.close()
+    return PageReading(
+        url=url,
+        too_wide=found["wide"],
+        page_wider_than_window=found["page_wide"],
+        chart_texts=found["chart_texts"],
+        table_texts=found["table_texts"],
+    )

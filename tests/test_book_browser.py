@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.browser import chromium, load_page, serve, site_pages
+from analysis.vocab.tasks import METRICS
+from tests.browser import PageReading, chromium, load_page, read_page, serve, site_pages
 
 pytestmark = pytest.mark.browser
 
@@ -16,6 +17,17 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = REPO_ROOT / "_build" / "screenshots"
 PAGE_WEIGHT_BUDGET = 6_000_000
 """Bytes one page may load, its scripts, styles, fonts and charts included."""
+E_NOTATION = re.compile(r"\d(?:\.\d+)?e[+-]?\d", re.IGNORECASE)
+"""A number written like 1e+18 or 2.5E-3: what a reader should never see on an axis or in a cell."""
+SERIES_ID = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)*/(?P<metric>[a-z0-9]+(?:_[a-z0-9]+)*)\b")
+"""A raw series id, ``benchmark/metric`` (the metric part must be a known metric slug)."""
+READER_SCREENSHOTS = {
+    "book/projections.html": "reader-projections-table.png",
+    "book/task-image-classification.html": "reader-task-image-classification.png",
+    "book/data.html": "reader-data-tables.png",
+    "book/methods.html": "reader-methods-tables.png",
+}
+"""Pages whose tables and charts changed for readers (issue 14), saved scrolled to the first one."""
 
 
 def part_openers() -> dict[str, str]:
@@ -114,3 +126,83 @@ def test_figure_download_links_resolve_to_files(site) -> None:
     assert len(hrefs) >= 6, f"expected SVG, PNG, PDF, CSV, JSON and BibTeX links, got {hrefs}"
     empty = [href for href, size in sizes.items() if size == 0]
     assert not empty, f"download links to empty files: {empty}"
+
+
+@pytest.fixture(scope="module")
+def readings(site) -> list[PageReading]:
+    """Every page read once as a reader; the changed pages are screenshotted."""
+    base, browser, html_dir = site
+    out = []
+    for relative in site_pages(html_dir):
+        shot = READER_SCREENSHOTS.get(relative)
+        out.append(read_page(browser, base + relative, SCREENSHOTS / shot if shot else None))
+    return out
+
+
+def _raw_ids(texts: list[str]) -> list[str]:
+    return [t for t in texts for m in SERIES_ID.finditer(t) if m.group("metric") in METRICS]
+
+
+def test_no_table_is_wider_than_its_container(readings: list[PageReading]) -> None:
+    wide = [f"{r.url}: {line}" for r in readings for line in r.too_wide]
+    wide += [f"{r.url}: the page scrolls sideways" for r in readings if r.page_wider_than_window]
+    assert not wide, "\n".join(wide)
+
+
+def test_no_chart_or_table_shows_e_notation(readings: list[PageReading]) -> None:
+    found = [
+        f"{r.url}: {t!r}"
+        for r in readings
+        for t in r.chart_texts + r.table_texts
+        if E_NOTATION.search(t)
+    ]
+    assert not found, "\n".join(found[:40])
+
+
+def test_no_chart_or_table_shows_a_raw_series_id(readings: list[PageReading]) -> None:
+    found = [f"{r.url}: {t!r}" for r in readings for t in _raw_ids(r.chart_texts + r.table_texts)]
+    assert not found, "\n".join(found[:40])
+
+
+def test_reader_pages_are_screenshotted_with_their_tables(readings: list[PageReading]) -> None:
+    assert sum(len(r.chart_texts) for r in readings) > 100, "charts drew almost no text"
+    assert sum(len(r.table_texts) for r in readings) > 100, "tables show almost no text"
+    for name in READER_SCREENSHOTS.values():
+        assert (SCREENSHOTS / name).stat().st_size > 10_000, f"no screenshot {name}"
+
+
+def test_a_reader_table_sorts_and_filters(site) -> None:
+    base, browser, html_dir = site
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    found = None
+    for relative in site_pages(html_dir):
+        page.goto(base + relative, wait_until="load")
+        if page.locator(".complim-table-long").count():
+            found = relative
+            break
+    assert found, "no page shows a long reader table"
+    table = page.locator(".complim-table-long").first
+    rows = table.locator("tbody tr")
+    total = rows.count()
+    numeric = table.locator('th[data-type="num"]').first
+    column = numeric.evaluate("th => Array.from(th.parentNode.children).indexOf(th)")
+    numeric.locator("button").click()
+    values = table.evaluate(
+        "(t, i) => Array.from(t.querySelectorAll('tbody tr'))"
+        ".map(r => parseFloat(r.cells[i].getAttribute('data-sort')))",
+        column,
+    )
+    sorted_mark = numeric.get_attribute("aria-sort")
+    first_text = rows.first.inner_text().split()[0]
+    table.locator(".complim-table-filter").fill(first_text)
+    visible = table.locator("tbody tr:not([hidden])").count()
+    count = table.locator(".complim-table-count").inner_text()
+    csv = table.locator("a.complim-table-csv")
+    href = csv.evaluate("a => a.href") if csv.count() else None
+    size = len(page.request.get(href).body()) if href else 0
+    page.close()
+    assert sorted_mark == "ascending", "clicking a header did not mark it sorted"
+    assert values == sorted(values), f"{found}: the clicked column is not in ascending order"
+    assert 1 <= visible <= total, (visible, total)
+    assert f"of {total} rows" in count, count
+    assert href and size > 0, f"{found}: the long table has no CSV download that resolves"

@@ -96,3 +96,20 @@ def test_long_tables_have_filter_count_and_csv(tmp_path: Path) -> None:
 def test_bad_table_labels_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="table label"):
         reader_table(FRAME, "Table 1", csv_dir=tmp_path)
+
+
+def test_displayed_dataframes_become_reader_tables_in_a_shell() -> None:
+    from IPython.core.formatters import format_display_data
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from analysis.book.tables import use_reader_tables
+
+    shell = InteractiveShell.instance()
+    try:
+        assert use_reader_tables()
+        frame = pd.DataFrame({"task": ["pose_estimation"] * (LONG_ROWS + 2), "n": 2.0})
+        bundle, _ = format_display_data(frame)
+        assert "complim-table" in bundle["text/html"] and "Pose estimation" in bundle["text/html"]
+    finally:
+        shell.display_formatter.formatters["text/html"].pop(pd.DataFrame, None)
+        InteractiveShell.clear_instance()

@@ -54,3 +54,26 @@ def test_an_image_without_alt_text_is_reported(tmp_path: Path) -> None:
     with serve(site) as base, chromium() as browser:
         report = load_page(browser, base + "page.html")
     assert report.images_without_alt == ["dot.svg"]
+
+
+def test_a_table_wider_than_the_page_is_reported_and_a_reader_table_is_not(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from analysis.book.tables import reader_table
+    from tests.browser import read_page
+
+    wide = pd.DataFrame(
+        {f"column_{i}": ["a_rather_long_unbreakable_cell_value"] for i in range(12)}
+    )
+    css = (Path(__file__).resolve().parent.parent / "_static" / "complim.css").read_text()
+    head = f"<style>{css} article {{ width: 600px; }}</style>"
+    raw = f"<article class='bd-article'>{wide.to_html()}</article>"
+    reader = f"<article class='bd-article'>{reader_table(wide).html()}</article>"
+    with serve(_page(tmp_path, head, raw)) as base, chromium() as browser:
+        found_raw = read_page(browser, base + "page.html")
+    (tmp_path / "page.html").unlink()
+    with serve(_page(tmp_path, head, reader)) as base, chromium() as browser:
+        found_reader = read_page(browser, base + "page.html")
+    assert found_raw.too_wide, "a 12-column raw table in a 600-px article was not reported"
+    assert not found_reader.too_wide, found_reader.too_wide
+    assert "Column 0" in found_reader.table_texts

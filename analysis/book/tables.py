@@ -308,14 +308,16 @@ def reader_table(
     sig: int = SIG_FIGS,
     rename: dict[str, str] | None = None,
     csv_dir: Path | None = None,
+    require_label: bool = True,
 ) -> ReaderTable:
     """A DataFrame as a reader table; a long one needs a ``label`` (its CSV is written).
 
     The CSV holds the data as given (ids and full precision), like a figure's data file.
+    ``require_label=False`` lets a long table go without its CSV (the display fallback).
     """
     headers, rows = reader_cells(frame, sig=sig, rename=rename)
     table = ReaderTable(headers, rows, label=check_label(label) if label else None, caption=caption)
-    if table.long and label is None:
+    if table.long and label is None and require_label:
         raise ValueError(f"a table of {len(rows)} rows needs a label for its CSV download")
     if label is not None:
         out = csv_dir or TABLES_DIR
@@ -333,3 +335,20 @@ def glue_table(key: str, frame: pd.DataFrame, **kwargs: object) -> ReaderTable:
     table = reader_table(frame, label, **kwargs)  # type: ignore[arg-type]
     glue(key, table, display=False)
     return table
+
+
+def use_reader_tables() -> bool:
+    """Show every DataFrame a chapter displays or glues as a reader table (in a kernel only).
+
+    Registers :func:`reader_table` as IPython's HTML formatter of ``pandas.DataFrame``, so a
+    table no page function converted still reaches the reader with names, no index and rounded
+    numbers (long ones without a CSV: give them a label with :func:`glue_table`).
+    """
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None:
+        return False
+    formatter = shell.display_formatter.formatters["text/html"]
+    formatter.for_type(pd.DataFrame, lambda f: reader_table(f, require_label=False).html())
+    return True
