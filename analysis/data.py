@@ -219,7 +219,9 @@ def load_tables(data_dir: Path = DATA_DIR) -> Tables:
         results=frames["results.csv"],
         compute=frames["compute.csv"],
         hardware=frames["hardware.csv"],
-        unusable_compute=unusable_compute_ids(Path(data_dir) / FLAGGED_VALUES),
+        unusable_compute=unusable_closure(
+            frames["compute.csv"], unusable_compute_ids(Path(data_dir) / FLAGGED_VALUES)
+        ),
     )
     check_dates(tables.papers)
     check_scores(tables.results)
@@ -348,6 +350,27 @@ def _uses_unusable(rows: pd.DataFrame, unusable: frozenset[str]) -> pd.Series:
         return pd.Series(False, index=rows.index)
     derived = rows["derived_from"].fillna("").str.split(";")
     return rows["compute_id"].isin(unusable) | derived.map(lambda ids: bool(unusable & set(ids)))
+
+
+def unusable_closure(compute: pd.DataFrame, unusable: frozenset[str]) -> frozenset[str]:
+    """``unusable`` plus every compute row derived from one of them, at any depth (a zoo's
+    FLOPs carried to another result, then multiplied into network operations, ...)."""
+    out = set(unusable)
+    if not out or "derived_from" not in compute:
+        return frozenset(out)
+    parents = compute["derived_from"].fillna("").str.split(";")
+    children = [
+        (cid, set(ids) - {""}) for cid, ids in zip(compute["compute_id"], parents, strict=True)
+    ]
+    children = [(cid, ids) for cid, ids in children if ids]
+    grew = True
+    while grew:
+        grew = False
+        for cid, ids in children:
+            if cid not in out and ids & out:
+                out.add(cid)
+                grew = True
+    return frozenset(out)
 
 
 def fit_table(tables: Tables, measure: str) -> FitTable:

@@ -271,10 +271,12 @@ def check_dates(papers: pd.DataFrame) -> None:
 def check_references(
     papers: pd.DataFrame, results: pd.DataFrame, compute: pd.DataFrame, hardware: pd.DataFrame
 ) -> None:
-    """results -> papers, compute -> papers/results, compute.chip -> hardware."""
+    """results -> papers, compute -> papers/results, compute.chip -> hardware, compute.derived_from
+    -> compute (every ingredient of a derived row is a row of the table)."""
     paper_ids = set(papers["paper_id"])
     result_paper = dict(zip(results["result_id"], results["paper_id"], strict=True))
     chips = set(hardware["chip"])
+    compute_ids = set(compute["compute_id"])
     for index, pid in zip(results.index, results["paper_id"], strict=True):
         if pid not in paper_ids:
             raise RowProblem(
@@ -310,6 +312,13 @@ def check_references(
             raise RowProblem(
                 "compute.csv", index, "chip", row.chip, "chip not in hardware.csv"
             ).error()
+        if isinstance(row.derived_from, str):
+            for ingredient in row.derived_from.split(";"):
+                if ingredient not in compute_ids:
+                    raise RowProblem(
+                        "compute.csv", index, "derived_from", row.derived_from,
+                        f"ingredient {ingredient!r} is not a compute_id of compute.csv",
+                    ).error()  # fmt: skip
     for column in POSITIVE_HARDWARE_COLUMNS:
         if column not in hardware:
             continue

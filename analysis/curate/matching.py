@@ -194,14 +194,14 @@ def build_compute(
             "source_location": _clean(record.get("source_location")),
             "licence": _clean(record.get("licence")),
         }
-        ingredient_ids: dict[str, str] = {}
+        ingredient_rows: dict[str, int] = {}  # quantity -> its position in ``rows``
         for result_id, match in targets:
             for quantity in quantity_cols:
                 value = record[quantity]
                 if pd.isna(value):
                     continue
                 cid = stable_id("c", record["source"], record["source_record"], quantity, result_id)
-                ingredient_ids[quantity] = cid
+                ingredient_rows[quantity] = len(rows)
                 method = "reported"
                 if quantity == "training_flops":
                     method = _clean(record.get("training_flops_method")) or "reported"
@@ -245,14 +245,20 @@ def build_compute(
                         else None,
                         "convention": None,
                         "method": measure,
-                        "derived_from": ";".join(
-                            ingredient_ids[q] for q in inputs if q in ingredient_ids
-                        )
+                        # positions of the ingredients, turned into their final ids below
+                        "derived_from": [ingredient_rows[q] for q in inputs if q in ingredient_rows]
                         or None,
                     }
                 )
     compute = pd.DataFrame(rows, columns=COMPUTE_COLUMNS)
     compute["compute_id"] = unique_ids("c", zip(compute["compute_id"], strict=True))
+    # derived_from names the ingredients' final ids (after the re-hash above), never the
+    # provisional ones: a flag on an ingredient must reach every row derived from it
+    final_ids = compute["compute_id"].tolist()
+    compute["derived_from"] = [
+        ";".join(final_ids[position] for position in positions) if positions else None
+        for positions in compute["derived_from"]
+    ]
     compute = pd.concat([compute, architecture_flops(compute, results)], ignore_index=True)
     compute = compute.sort_values("compute_id").reset_index(drop=True)
     compute.attrs["ensemble_withheld"] = pd.DataFrame(withheld, columns=WITHHELD_COLUMNS)

@@ -229,7 +229,42 @@ def honest_tasks(
             "rows": 1,
         }
     )
-    return out[~repeated].reset_index(drop=True), counts
+    kept = out[~repeated].reset_index(drop=True)
+    return _repoint_derived_from(kept, dropped, key), counts
+
+
+def _repoint_derived_from(
+    kept: pd.DataFrame, dropped: pd.DataFrame, key: list[str]
+) -> pd.DataFrame:
+    """A derived row whose ingredient was dropped as a repeat names the kept copy instead (the
+    copies are equal in every column of ``key``), so that ``derived_from`` never dangles."""
+    if dropped.empty or "derived_from" not in kept:
+        return kept
+
+    def keys(frame: pd.DataFrame) -> list[tuple]:
+        return list(
+            frame[key]
+            .astype(object)
+            .where(frame[key].notna(), None)
+            .itertuples(index=False, name=None)
+        )
+
+    first_kept: dict[tuple, str] = {}
+    for k, cid in zip(keys(kept), kept["compute_id"], strict=True):
+        first_kept.setdefault(k, cid)
+    replacement = {
+        old: first_kept[k]
+        for k, old in zip(keys(dropped), dropped["compute_id"], strict=True)
+        if k in first_kept
+    }
+    if not replacement:
+        return kept
+    kept = kept.copy()
+    kept["derived_from"] = [
+        ";".join(replacement.get(i, i) for i in ids.split(";")) if isinstance(ids, str) else ids
+        for ids in kept["derived_from"]
+    ]
+    return kept
 
 
 def flagged_values(compute: pd.DataFrame, path: Path) -> pd.DataFrame:
