@@ -242,3 +242,41 @@ def read_page(browser: Browser, url: str, screenshot: Path | None = None) -> Pag
         chart_texts=found["chart_texts"],
         table_texts=found["table_texts"],
     )
+
+
+CONTROLS_JS = """
+async (root) => {
+  const chart = document.querySelector(root);
+  const texts = () => Array.from(chart.querySelectorAll('svg text')).map(t => t.textContent)
+    .join('|');
+  const settle = () => new Promise(done => setTimeout(done, 400));
+  await settle();
+  const changed = {};
+  for (const bind of chart.querySelectorAll('.vega-bind')) {
+    const name = (bind.querySelector('.vega-bind-name') || bind).textContent.trim();
+    const before = texts();
+    const range = bind.querySelector('input[type=range]');
+    const radios = Array.from(bind.querySelectorAll('input[type=radio]'));
+    if (range) {
+      const span = (+range.max) - (+range.min);
+      const low = now => now - (+range.min) > span / 2;
+      range.value = low(+range.value) ? (+range.min) + span * 0.2 : (+range.max) - span * 0.2;
+      range.dispatchEvent(new Event('input', {bubbles: true}));
+    } else if (radios.length) {
+      const other = radios.filter(r => !r.checked).pop();
+      if (other) { other.click(); }
+    }
+    await settle();
+    changed[name] = texts() !== before;
+  }
+  return changed;
+}
+"""
+"""Moves each control of a chart once (a slider to the other side, a radio to its last other
+option) and reports, per control, whether the chart's text changed."""
+
+
+def exercise_controls(page: Page, selector: str) -> dict[str, bool]:
+    """Per control of the chart at ``selector``: whether moving it changed the chart's text."""
+    page.wait_for_selector(f"{selector} .vega-bind", timeout=15_000)
+    return page.evaluate(CONTROLS_JS, selector)

@@ -315,16 +315,42 @@ def _chart_id(spec: dict[str, Any]) -> str:
     return f"vis-{digest[:16]}"
 
 
+def _presets_html(element_id: str, presets: dict[str, dict[str, Any]]) -> tuple[str, str]:
+    """Buttons that set a chart's parameters to named presets, and the script that wires them."""
+    buttons = "".join(
+        f'<button type="button" class="complim-preset" data-preset="{i}">{html.escape(name)}'
+        "</button>"
+        for i, name in enumerate(presets)
+    )
+    values = json.dumps(list(presets.values()), sort_keys=True).replace("</", "<\\/")
+    script = (
+        "var presets=" + values + ";"
+        "document.querySelectorAll('#" + element_id + "-presets button').forEach(function(b){"
+        "b.addEventListener('click',function(){var p=presets[+b.dataset.preset];"
+        "Object.keys(p).forEach(function(k){view.signal(k,p[k]);});view.runAsync();});});"
+    )
+    html_text = f'<div class="complim-presets" id="{element_id}-presets">Set: {buttons}</div>\n'
+    return html_text, script
+
+
 def offline_html(spec: dict[str, Any]) -> str:
-    """HTML that draws ``spec`` with the page's own vegaEmbed (served from ``_static``)."""
+    """HTML that draws ``spec`` with the page's own vegaEmbed (served from ``_static``).
+
+    A spec with ``usermeta.complim_presets`` (``{name: {parameter: value}}``) also gets one
+    button per preset that sets the chart's parameters (the what-if chart's scenarios).
+    """
     element_id = _chart_id(spec)
     label = html.escape(str(spec.get("description") or spec.get("title") or "Chart"), quote=True)
     payload = json.dumps(spec, sort_keys=True).replace("</", "<\\/")
+    presets = (spec.get("usermeta") or {}).get("complim_presets")
+    before, wire = _presets_html(element_id, presets) if presets else ("", "")
     return (
-        f'<div id="{element_id}" class="complim-chart" role="img" aria-label="{label}"></div>\n'
+        before
+        + f'<div id="{element_id}" class="complim-chart" role="img" aria-label="{label}"></div>\n'
         "<script>(function(){var spec=" + payload + ";"
         "function draw(){vegaEmbed('#" + element_id + "',spec,"
         '{renderer:"svg",actions:{export:true,source:false,compiled:false,editor:false}})'
+        ".then(function(result){var view=result.view;" + wire + "})"
         ".catch(function(e){console.error(e);});}"
         "if(window.vegaEmbed){draw();}else{window.addEventListener('load',draw);}})();</script>"
     )
