@@ -14,6 +14,9 @@ from analysis.ingest.compute.compute_facts import FACT_COLUMNS, FACTS_FILE, vali
 
 README: Path = FACTS_FILE.parent / "README.md"
 ARXIV_ABS_URL = re.compile(r"^https://arxiv\.org/abs/\d{4}\.\d{4,5}$")
+REPOSITORY_URL = re.compile(r"^https://github\.com/[\w.-]+/[\w.-]+")
+COMMIT = re.compile(r"\b[0-9a-f]{40}\b")
+HOURS_CONVERSION = re.compile(r"converted|=\s*[\d,.]+\s*(?:[\w-]+-)?hours|x 24")
 FACT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9.]+)+$")
 
 
@@ -64,7 +67,11 @@ def test_urls_are_arxiv_abstract_pages(rows: list[dict[str, str]]) -> None:
         assert row["paper_url"] == f"https://arxiv.org/abs/{row['arxiv_id']}", where(
             index, "paper_url"
         )
-        assert ARXIV_ABS_URL.match(row["source_url"]), where(index, "source_url")
+        if not ARXIV_ABS_URL.match(row["source_url"]):
+            # issue 12: an official repository's README, config or log at a named commit
+            assert REPOSITORY_URL.match(row["source_url"]), where(index, "source_url")
+            cited = row["source_url"] + " " + row["source_location"] + " " + row["note"]
+            assert COMMIT.search(cited), where(index, "source_location")
         assert row["paper_title"].strip(), where(index, "paper_title")
 
 
@@ -90,4 +97,4 @@ def test_chip_names_are_documented(rows: list[dict[str, str]]) -> None:
 def test_day_conversions_are_stated(rows: list[dict[str, str]]) -> None:
     for index, row in enumerate(rows):
         if row["quantity"] == "training_hours" and "day" in row["note"].lower():
-            assert "converted" in row["note"], where(index, "note")
+            assert HOURS_CONVERSION.search(row["note"]), where(index, "note")

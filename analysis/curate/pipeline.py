@@ -33,6 +33,7 @@ from analysis.curate.publish import ensemble_report, write_data_dictionary, writ
 from analysis.curate.results import build_results
 from analysis.data import coverage, domain_counts
 from analysis.ingest import _common, leaderboards
+from analysis.ingest.compute_search import SEARCH_COLUMNS, read_search_log, search_report
 from analysis.ingest.paper_dates import (
     MANUAL_DATES_FILE,
     read_manual_dates,
@@ -56,6 +57,9 @@ class CurationResult:
         default_factory=lambda: pd.DataFrame(columns=WITHHELD_COLUMNS)
     )
     date_conflicts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["paper_id"]))
+    compute_search: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=list(SEARCH_COLUMNS))
+    )
 
 
 def read_compute_records(
@@ -302,6 +306,7 @@ def curate(root: Path) -> CurationResult:
     )
     identity = identify_papers(records)
     hand_dates = read_manual_dates(MANUAL_DATES_FILE)
+    search_log = read_search_log()
     papers = build_papers(records, identity.record_paper, hand_dates)
     untitled = papers[papers["title"].isna()]
     papers = papers[papers["title"].notna()]
@@ -342,6 +347,7 @@ def curate(root: Path) -> CurationResult:
         ambiguous=identity.ambiguous,
         ensemble_withheld=withheld,
         date_conflicts=conflicts,
+        compute_search=search_log,
     )
 
 
@@ -421,5 +427,8 @@ def write_outputs(result: CurationResult, data_dir: Path) -> None:
     tables = load_tables(data_dir)
     domain_counts(tables).to_csv(reports / "counts_by_domain.csv", index=False)
     coverage(tables).to_csv(reports / "coverage.csv", index=False)
+    search_report(result.compute_search, tables.papers, normalise_title).to_csv(
+        reports / "compute_search.csv", index=False
+    )
     write_datapackage(tables, data_dir)
     write_data_dictionary(tables, data_dir / "README.md")

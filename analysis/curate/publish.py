@@ -215,6 +215,61 @@ def _resource(name: str, frame: pd.DataFrame, keys: dict[str, object]) -> dict[s
     }
 
 
+REPORT_FIELDS: dict[str, dict[str, str]] = {
+    "compute_search": {
+        "paper_id": "Paper searched (papers.csv), by arXiv id else normalised title; empty when "
+        "the paper has no row in papers.csv.",
+        "arxiv_id": "arXiv identifier of the paper, without version; empty if none.",
+        "paper_title": "Title of the paper (or of the repositories read, for a search without "
+        "a paper).",
+        "task": "Task family (or families, ';'-separated) of the benchmark(s).",
+        "benchmark": "Primary benchmark slug(s) the compute was looked for, ';'-separated.",
+        "looked_for": "What was looked for (chip type and count, training time, steps, epochs, "
+        "a stated training FLOP count, FLOPs per pass).",
+        "where": "Where it was looked for: stored copies of the paper's text (search index ids), "
+        "the official repository at a named commit, its README, configs or logs.",
+        "outcome": "What was found, as written by the reader (found, partial, not found, not "
+        "usable, ... and why); the fact ids of what was found.",
+        "outcome_kind": "The outcome's first words: found, partial, not found, not usable, not "
+        "used, not attached, not attachable, or other.",
+        "pass": "The reading pass that made the search (data/manual/README.md).",
+    },
+}
+"""Reports described in the descriptor (``reports/<name>.csv``), column -> description."""
+REPORT_TITLES: dict[str, str] = {
+    "compute_search": "Searches for training compute in papers and official repositories "
+    "(hand-curated in data/manual/compute_search.csv), found or not.",
+}
+
+
+def _report_resources(data_dir: Path) -> list[dict[str, object]]:
+    """Descriptor resources of the reports in :data:`REPORT_FIELDS` that exist."""
+    resources = []
+    for name, descriptions in REPORT_FIELDS.items():
+        path = Path(data_dir) / "reports" / f"{name}.csv"
+        if not path.exists():
+            continue
+        frame = pd.read_csv(path, dtype=str, nrows=0)
+        fields = [
+            {"name": c, "type": "string", "description": descriptions.get(c, "")}
+            for c in frame.columns
+        ]
+        resources.append(
+            {
+                "name": name,
+                "path": f"reports/{name}.csv",
+                "description": REPORT_TITLES.get(name, ""),
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "licenses": LICENCES,
+                "sources": [{"title": f"data/manual/{name}.csv", "path": f"manual/{name}.csv"}],
+                "schema": {"fields": fields},
+            }
+        )
+    return resources
+
+
 def write_datapackage(tables: Tables, data_dir: Path) -> None:
     """Frictionless data-package descriptor for the four tables."""
     descriptor = {
@@ -260,6 +315,7 @@ def write_datapackage(tables: Tables, data_dir: Path) -> None:
                 },
             ),
             _resource("hardware", tables.hardware, {"primaryKey": "chip"}),
+            *_report_resources(data_dir),
         ],
     }
     (data_dir / "datapackage.json").write_text(
@@ -347,6 +403,11 @@ DATA_README_REPORTS = """
 * `date_conflicts.csv`: papers whose sources' publication dates (arXiv identifier month
   included) disagree by more than 90 days: one column per source with its date(s), the
   chosen date, where it comes from, the rule that chose it and the spread in days.
+* `compute_search.csv`: every paper (and benchmark) read for training compute, what was
+  looked for, where (stored copies of the text, the official repository at a commit) and the
+  outcome, found or not, with its `paper_id` and task; written from the hand-curated
+  `manual/compute_search.csv` so that the next reader does not repeat a search (described in
+  `datapackage.json`).
 
 ## Paper dates
 

@@ -23,6 +23,7 @@ import pandas as pd
 from analysis.ingest._common import attach_exclusions, records_frame
 from analysis.ingest.hardware import canonical_chip
 from analysis.paths import DATA_DIR
+from analysis.vocab.tasks import PRIMARY_BENCHMARKS
 
 SOURCE = "compute-facts"
 LICENCE = "facts read from the cited papers (this project)"
@@ -54,27 +55,9 @@ UNITS = {
     "parameters": {"count"},
 }
 """Allowed quantity → units."""
-BENCHMARK_TASKS = {
-    "imagenet": "image_classification",
-    "cifar10": "image_classification",
-    "cifar100": "image_classification",
-    "coco_test_dev": "object_detection",
-    "coco_minival": "object_detection",
-    "squad11": "question_answering",
-    "squad11_dev": "question_answering",
-    "conll2003": "named_entity_recognition",
-    "wmt2014_en_fr": "machine_translation",
-    "wmt2014_en_de": "machine_translation",
-    "librispeech_test_clean": "speech_recognition",
-    "librispeech_test_other": "speech_recognition",
-    "switchboard_hub500": "speech_recognition",
-    "wider_face_easy": "face_detection",
-    "wider_face_medium": "face_detection",
-    "wider_face_hard": "face_detection",
-    "mpii": "pose_estimation",
-    "coco_keypoints": "pose_estimation",
-}
-"""The study's benchmark slugs and their task."""
+BENCHMARK_TASKS = {slug: spec.task for slug, spec in PRIMARY_BENCHMARKS.items()}
+"""The study's primary benchmark slugs (analysis/vocab/tasks.py, image generation included)
+and their task."""
 
 
 class FactsError(ValueError):
