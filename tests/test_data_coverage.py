@@ -38,7 +38,8 @@ def test_results_measured_only_by_flagged_values_are_not_usable(tables, table) -
     primary = dataset.primary_results(tables)
     usable = set(dataset.compute_long(tables, usable_only=True)["result_id"])
     lost = primary[primary["result_id"].isin(flagged_results - usable)]
-    assert not lost.empty
+    # a flagged result may keep another, usable measure (ELMo's CoNLL 2003 results have the
+    # hand-read bilm-tf hardware burden besides Epoch AI's flagged FLOP): only the lost count
     for benchmark, group in lost.groupby("benchmark"):
         row = table.loc[benchmark]
         assert row["with_any_measure"] - row["with_any_measure_in_fits"] >= len(group)
