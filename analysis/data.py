@@ -34,6 +34,8 @@ from analysis.schema import (
     check_roles,
     check_scores,
     line_of,
+    remember_lines,
+    scan_csv,
     validate_frame,
 )
 from analysis.vocab.measures import MEASURES
@@ -96,6 +98,12 @@ def read_table(path: Path) -> pd.DataFrame:
     file = path.name
     if not path.exists():
         raise DataValidationError(file, None, None, str(path), "file is missing")
+    scanned = scan_csv(path, file)
+    if scanned.bom:
+        raise DataValidationError(file, 1, None, "\ufeff", "starts with a byte-order mark")
+    if scanned.blank_lines:
+        raise DataValidationError(file, scanned.blank_lines[0], None, "", "blank line")
+    remember_lines(file, scanned.lines)
     try:
         frame = pd.read_csv(
             path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8"
@@ -156,7 +164,7 @@ def _convert_types(file: str, frame: pd.DataFrame) -> pd.DataFrame:
         if fractional.any():
             index = fractional.idxmax()
             raise DataValidationError(
-                file, line_of(index), column, frame.at[index, column], "not an integer"
+                file, line_of(index, file), column, frame.at[index, column], "not an integer"
             )
         frame[column] = numbers.astype("Int64")
     for column in _BOOL_COLUMNS.get(file, ()):
@@ -165,7 +173,7 @@ def _convert_types(file: str, frame: pd.DataFrame) -> pd.DataFrame:
         if bad.any():
             index = bad.idxmax()
             raise DataValidationError(
-                file, line_of(index), column, frame.at[index, column], "not True/False"
+                file, line_of(index, file), column, frame.at[index, column], "not True/False"
             )
         frame[column] = text == "true"
     return frame
@@ -177,13 +185,13 @@ def _to_float(file: str, column: pd.Series) -> pd.Series:
     if bad.any():
         index = bad.idxmax()
         raise DataValidationError(
-            file, line_of(index), str(column.name), column[index], "not a number"
+            file, line_of(index, file), str(column.name), column[index], "not a number"
         )
     infinite = numbers.notna() & ~np.isfinite(numbers)
     if infinite.any():
         index = infinite.idxmax()
         raise DataValidationError(
-            file, line_of(index), str(column.name), column[index], "not finite"
+            file, line_of(index, file), str(column.name), column[index], "not finite"
         )
     return numbers.astype(float)
 

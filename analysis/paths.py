@@ -6,7 +6,15 @@ import os
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = REPO_ROOT / "data"
+DATA_DIR = Path(os.environ.get("COMPLIM_DATA_DIR") or REPO_ROOT / "data")
+"""The curated data and its hand-edited inputs (``manual/``): ``$COMPLIM_DATA_DIR`` (a copy, for
+the bad-input tests) or ``data/``."""
+REFERENCES_FILE = (
+    DATA_DIR.parent / "references.bib"
+    if os.environ.get("COMPLIM_DATA_DIR")
+    else REPO_ROOT / "references.bib"
+)
+"""The bibliography the curation writes: ``references.bib`` beside the data directory."""
 BOOK_DIR = REPO_ROOT / "book"
 CONFIG_DIR = REPO_ROOT / "config"
 BUILD_DIR = REPO_ROOT / "_build"

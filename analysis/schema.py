@@ -10,8 +10,13 @@ the tables, and everything that reads them. May import: :mod:`analysis.vocab` on
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 import math
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
@@ -19,10 +24,21 @@ from pandera.errors import SchemaError, SchemaErrors
 
 from analysis.vocab.tasks import METRICS, TASKS
 
+
+def build_date() -> dt.date:
+    """The day of the build: ``$SOURCE_DATE_EPOCH`` (the reproducible-builds convention) if set,
+    else today. No date in the data may lie after it."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    return dt.date.today()
+
+
 DATE_MIN = "1950-01-01"
-DATE_MAX = "2026-12-31"
-"""Publication dates must lie in this range: 2026 is the year of the data; 1950 admits the
-classic systems Epoch AI lists (the oldest is from 1960; the bound catches typos)."""
+DATE_MAX = build_date().isoformat()
+"""Publication dates must lie in this range: none after the build date (a future date is a
+typo); 1950 admits the classic systems Epoch AI lists (the oldest is from 1960)."""
+YEAR_MAX = int(DATE_MAX[:4])
 
 SCORE_ORIGINS = ("paper", "library re-evaluation", "library re-training")
 QUANTITIES = (
@@ -59,12 +75,106 @@ class DataValidationError(ValueError):
         super().__init__(f"{where}: {problem} (value: {value!r})")
 
 
-def line_of(index: object) -> int | None:
-    """CSV line number (1-based, header = line 1) of a 0-based row index."""
+_PHYSICAL_LINES: dict[str, list[int]] = {}
+"""file name -> physical line of each record of the table read last (see :func:`scan_csv`)."""
+
+
+def remember_lines(file: str, lines: list[int]) -> None:
+    """Record the physical line of each record of ``file`` for :func:`line_of`."""
+    _PHYSICAL_LINES[file] = list(lines)
+
+
+def line_of(index: object, file: str | None = None) -> int | None:
+    """Physical line (1-based, header = line 1) of a 0-based row index: where the record starts
+    in the file, after blank lines and multi-line quoted cells; ``index + 2`` for a file that
+    was not scanned."""
     try:
-        return int(index) + 2
+        position = int(index)
     except (TypeError, ValueError):
         return None
+    lines = _PHYSICAL_LINES.get(file) if file else None
+    if lines is not None and 0 <= position < len(lines):
+        return lines[position]
+    return position + 2
+
+
+@dataclass
+class CsvText:
+    """A CSV file read strictly: header, records (lists of text) and each record's first line."""
+
+    file: str
+    header: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+    lines: list[int] = field(default_factory=list)
+    blank_lines: list[int] = field(default_factory=list)
+    bom: bool = False
+
+
+def scan_csv(path: Path, file: str | None = None, *, require_rows: bool = True) -> CsvText:
+    """Read ``path`` as UTF-8 CSV with the physical line of every record; raise
+    :class:`DataValidationError` (naming ``file``, default the file name) on an empty file,
+    non-UTF-8 bytes (line, column and the bytes), a quoting error, a record with more or fewer
+    fields than the header, or (``require_rows``) a header without rows. Blank lines are skipped
+    (and listed); a UTF-8 byte-order mark is noted and stripped."""
+    file = file or path.name
+    if not path.exists():
+        raise DataValidationError(file, None, None, str(path), "file is missing")
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise DataValidationError(file, 1, None, "", "file is empty (no header)")
+    bom = raw.startswith(b"\xef\xbb\xbf")
+    body = raw[3:] if bom else raw
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = body[: exc.start].count(b"\n") + 1
+        column = _column_of_replacement(body.decode("utf-8", errors="replace"), line)
+        bad = body[exc.start : exc.end]
+        raise DataValidationError(file, line, column, bad, "not UTF-8 text") from None
+    scanned = CsvText(file, [], bom=bom)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    end = 0
+    try:
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            if not record or (len(record) == 1 and not record[0].strip()):
+                scanned.blank_lines.append(start)
+                continue
+            if not scanned.header:
+                scanned.header = record
+                continue
+            if len(record) != len(scanned.header):
+                raise DataValidationError(
+                    file, start, None, ",".join(record)[:80],
+                    f"malformed CSV: {len(record)} fields, the header has {len(scanned.header)}",
+                )  # fmt: skip
+            scanned.rows.append(record)
+            scanned.lines.append(start)
+    except csv.Error as exc:
+        raise DataValidationError(file, end + 1, None, "", f"malformed CSV: {exc}") from None
+    if require_rows and not scanned.rows:
+        raise DataValidationError(file, 2, None, "", "file has a header but no rows")
+    return scanned
+
+
+def _column_of_replacement(text: str, line: int) -> str | None:
+    """Header name of the field holding the first undecodable byte on ``line`` (if found)."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    end = 0
+    try:
+        for record in reader:
+            start, end = end + 1, reader.line_num
+            if header is None:
+                header = record
+            if start <= line <= end:
+                for position, value in enumerate(record):
+                    if "\ufffd" in value and header and position < len(header):
+                        return header[position]
+                return None
+    except csv.Error:
+        return None
+    return None
 
 
 _ID = r"^[a-z0-9][a-z0-9_]*$"
@@ -80,7 +190,7 @@ PAPERS = pa.DataFrameSchema(
         "paper_id": _text(False, checks=pa.Check.str_matches(_ID), unique=True),
         "title": _text(False, checks=pa.Check.str_length(min_value=1)),
         "authors": _text(),
-        "year": pa.Column("Int64", nullable=True, checks=pa.Check.in_range(1950, 2026)),
+        "year": pa.Column("Int64", nullable=True, checks=pa.Check.in_range(1950, YEAR_MAX)),
         "date": _text(checks=pa.Check.str_matches(_DATE)),
         "date_precision": _text(checks=pa.Check.isin(["day", "month"])),
         "date_source": _text(),
@@ -181,7 +291,7 @@ def validate_frame(file: str, frame: pd.DataFrame) -> pd.DataFrame:
         index, column, value, check = _first_failure(exc)
         raise DataValidationError(
             file,
-            line_of(index),
+            line_of(index, file),
             None if column is None else str(column),
             value,
             f"fails check {check}",
@@ -200,7 +310,7 @@ class RowProblem:
 
     def error(self) -> DataValidationError:
         return DataValidationError(
-            self.file, line_of(self.index), self.column, self.value, self.problem
+            self.file, line_of(self.index, self.file), self.column, self.value, self.problem
         )
 
 

@@ -1,7 +1,10 @@
 """Build the curated dataset in ``data/`` from the raw public sources.
 
 Run ``.venv/bin/python -m analysis.curate`` to rebuild every table, report and ``references.bib``;
-``--check`` only validates the committed tables (:func:`analysis.data.load_tables`).
+``--check`` only validates the committed tables (:func:`analysis.data.load_tables`). The
+hand-edited files in ``data/manual/`` are validated first
+(:func:`analysis.curate.manual_check.validate_manual`); every error is printed as one line
+naming the file, line, column and value, without a traceback unless ``--debug``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from pathlib import Path
 
 from analysis.curate.datapackage_check import validate_datapackage
 from analysis.curate.identity import log
+from analysis.curate.manual_check import MANUAL_DIR, ManualInputError, validate_manual
 from analysis.curate.pipeline import curate, write_outputs
 from analysis.data import DataValidationError, load_tables
 from analysis.paths import DATA_DIR, sources_dir
@@ -24,27 +28,36 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only validate data/ and exit")
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        return _run(args)
+    except (DataValidationError, ManualInputError, ValueError) as exc:
+        if args.debug:
+            raise
+        for line in str(exc).splitlines():
+            log.error("error: %s", line)
+        return 1
+    except Exception as exc:  # an unexpected error: one line without --debug, never a traceback
+        if args.debug:
+            raise
+        log.error("error: %s: %s (run with --debug for the traceback)", type(exc).__name__, exc)
+        return 1
 
+
+def _run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     if not args.check:
+        validate_manual(MANUAL_DIR)
         result = curate(sources_dir())
-        try:
-            write_outputs(result, args.data_dir)
-        except DataValidationError as exc:
-            log.error("validation failed: %s", exc)
-            return 1
+        write_outputs(result, args.data_dir)
         log.info(
             "wrote %d papers, %d results, %d compute rows, %d chips",
             len(result.papers), len(result.results), len(result.compute), len(result.hardware),
         )  # fmt: skip
-    try:
-        tables = load_tables(args.data_dir)
-        validate_datapackage(args.data_dir)
-    except DataValidationError as exc:
-        log.error("validation failed: %s", exc)
-        return 1
+    tables = load_tables(args.data_dir)
+    validate_datapackage(args.data_dir)
     log.info(
         "valid: %d papers, %d results, %d compute rows (%.1f s)",
         len(tables.papers), len(tables.results), len(tables.compute), time.perf_counter() - start,

@@ -28,6 +28,7 @@ from analysis.curate.identity import (
     log,
     normalise_title,
 )
+from analysis.curate.manual_check import display_name, scope_lines
 from analysis.curate.matching import WITHHELD_COLUMNS, build_compute
 from analysis.curate.publish import ensemble_report, write_data_dictionary, write_datapackage
 from analysis.curate.results import build_results
@@ -158,14 +159,16 @@ def apply_compute_scope(records: pd.DataFrame, path: Path) -> pd.DataFrame:
 
     A listed record that is missing from the records raises ValueError naming the file and line.
     """
-    scope = pd.read_csv(path, dtype=str)
+    if not path.exists():
+        return records
+    scope = pd.read_csv(path, dtype=str, keep_default_na=False)
     out = records.copy()
     out.attrs = dict(records.attrs)
-    for line, row in zip(range(2, len(scope) + 2), scope.itertuples(index=False), strict=True):
+    for line, row in zip(scope_lines(path), scope.itertuples(index=False), strict=True):
         hit = (out["source"] == row.source) & (out["source_record"] == row.source_record)
         if not hit.any():
             raise ValueError(
-                f"{path.name}, line {line}, column source_record: no record "
+                f"{display_name(path)}, line {line}, column source_record: no record "
                 f"{row.source_record!r} in source {row.source!r}"
             )
         out.loc[hit, "benchmark"] = row.benchmark
@@ -271,6 +274,24 @@ def _repoint_derived_from(
     return kept
 
 
+def check_flags(compute: pd.DataFrame, path: Path) -> None:
+    """Every flag names a value of the built compute table (source, record and quantity), so
+    that a misspelt record cannot leave a value in the fits that was meant to leave them."""
+    if not path.exists():
+        return
+    flags = pd.read_csv(path, dtype=str, keep_default_na=False)
+    present = set(
+        zip(compute["source"], compute["source_record"], compute["quantity"], strict=True)
+    )
+    for line, row in zip(scope_lines(path), flags.itertuples(index=False), strict=True):
+        if (row.source, row.source_record, row.quantity) not in present:
+            raise ValueError(
+                f"{display_name(path)}, line {line}, column source_record: no "
+                f"{row.quantity} value of record {row.source_record!r} in source "
+                f"{row.source!r} (the flag would flag nothing)"
+            )
+
+
 def flagged_values(compute: pd.DataFrame, path: Path) -> pd.DataFrame:
     """Compute rows carrying a value flagged in ``path``: compute_id, result_id and the finding."""
     flags = pd.read_csv(path, dtype=str).drop(columns=["value"])
@@ -338,6 +359,7 @@ def curate(root: Path) -> CurationResult:
         ignore_index=True,
     )
     exclusions = pd.concat([exclusions, task_dropped], ignore_index=True)
+    check_flags(compute, FLAGS_FILE)
     return CurationResult(
         papers=papers.sort_values("paper_id").reset_index(drop=True),
         results=results,
