@@ -131,3 +131,8 @@ def test_log10_axis_labels_whole_numbers_as_powers() -> None:
     chart = alt.Chart(frame).mark_point().encode(x=alt.X("x:Q", axis=theme.log10_axis("FLOP")))
     texts = _texts(chart.to_dict())
     assert "10²⁰" in texts and "10²⁴" in texts
+
+
+def test_measure_and_task_ids_in_text_become_names() -> None:
+    text = "hardware_burden/polynomial fit of image_classification"
+    assert labels.replace_ids(text) == "Hardware burden/polynomial fit of image classification"

@@ -319,3 +319,21 @@ def replace_series_ids(text: str) -> str:
         ),
         text,
     )
+
+
+_SNAKE_IDS = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+
+
+def replace_ids(text: str) -> str:
+    """Text with series ids and snake_case measure and task ids replaced by their names."""
+    text = replace_series_ids(text)
+
+    def name(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token in MEASURE_NAMES:
+            return MEASURE_NAMES[token].lower() if match.start() else MEASURE_NAMES[token]
+        if token in TASK_NAMES:
+            return TASK_NAMES[token].lower() if match.start() else TASK_NAMES[token]
+        return token
+
+    return _SNAKE_IDS.sub(name, text)

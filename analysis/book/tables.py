@@ -153,7 +153,7 @@ def _column_cells(name: str, series: pd.Series, sig: int) -> list[Cell]:
         if _is_missing(v):
             cells.append(Cell(MISSING, ""))
         else:
-            text = labels.replace_series_ids(str(v))
+            text = labels.replace_ids(str(v))
             cells.append(Cell(html.escape(text), text.casefold()))
     return cells
 

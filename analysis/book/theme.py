@@ -210,6 +210,9 @@ def _relabel_channel(
     channel: str, enc: dict[str, Any], maps: dict[str, dict[str, str]], spec: dict[str, Any]
 ) -> None:
     field = enc.get("field")
+    if isinstance(field, str) and "title" not in enc and field in labels.COLUMN_LABELS:
+        if channel in (*_POSITION[:2], *_LEGEND, *_HEADER):
+            enc["title"] = labels.COLUMN_LABELS[field]
     if channel in _POSITION:
         scale = enc.get("scale") or {}
         axis = enc.get("axis", {})
@@ -240,8 +243,6 @@ def _relabel_channel(
             colours = _colour_scale(field, sorted(maps[field]))
             if colours is not None:
                 enc["scale"] = {**scale, **colours}
-    if "title" not in enc and field in labels.COLUMN_LABELS:
-        enc["title"] = labels.COLUMN_LABELS[field]
 
 
 def _relabel_tooltip(unit: dict[str, Any], maps: dict[str, dict[str, str]]) -> None:
@@ -282,9 +283,9 @@ def _walk(node: Any, maps: dict[str, dict[str, str]], spec: dict[str, Any]) -> N
                         _relabel_channel(channel, enc, maps, spec)
         for key, value in node.items():
             if key == "title" and isinstance(value, str):
-                node[key] = labels.replace_series_ids(value)
+                node[key] = labels.replace_ids(value)
             elif key == "title" and isinstance(value, dict) and isinstance(value.get("text"), str):
-                value["text"] = labels.replace_series_ids(value["text"])
+                value["text"] = labels.replace_ids(value["text"])
             elif key not in ("datasets", "data"):
                 _walk(value, maps, spec)
     elif isinstance(node, list):
