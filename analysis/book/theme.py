@@ -210,9 +210,9 @@ def _relabel_channel(
     channel: str, enc: dict[str, Any], maps: dict[str, dict[str, str]], spec: dict[str, Any]
 ) -> None:
     field = enc.get("field")
-    if isinstance(field, str) and "title" not in enc and field in labels.COLUMN_LABELS:
-        if channel in (*_POSITION[:2], *_LEGEND, *_HEADER):
-            enc["title"] = labels.COLUMN_LABELS[field]
+    titled = (*_POSITION[:2], *_LEGEND, *_HEADER)
+    if channel in titled and "title" not in enc and field in labels.COLUMN_LABELS:
+        enc["title"] = labels.COLUMN_LABELS[str(field)]
     if channel in _POSITION:
         scale = enc.get("scale") or {}
         axis = enc.get("axis", {})
