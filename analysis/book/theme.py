@@ -211,8 +211,8 @@ def _relabel_channel(
 ) -> None:
     field = enc.get("field")
     titled = (*_POSITION[:2], *_LEGEND, *_HEADER)
-    if channel in titled and "title" not in enc and field in labels.COLUMN_LABELS:
-        enc["title"] = labels.COLUMN_LABELS[str(field)]
+    if isinstance(field, str) and channel in titled and field in labels.COLUMN_LABELS:
+        enc.setdefault("title", labels.COLUMN_LABELS[field])
     if channel in _POSITION:
         scale = enc.get("scale") or {}
         axis = enc.get("axis", {})
