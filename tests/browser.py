@@ -218,7 +218,8 @@ def read_page(browser: Browser, url: str, screenshot: Path | None = None) -> Pag
     page.route("**/*", lambda route, request: route.continue_() if _is_local(request.url)
                else route.abort())  # fmt: skip
     page.goto(url, wait_until="load")
-    page.wait_for_load_state("networkidle")
+    with contextlib.suppress(Exception):
+        page.wait_for_load_state("networkidle", timeout=20_000)
     if page.locator(".complim-chart").count():
         with contextlib.suppress(Exception):
             page.wait_for_function(

@@ -9,7 +9,15 @@ import pytest
 import yaml
 
 from analysis.vocab.tasks import METRICS
-from tests.browser import PageReading, chromium, load_page, read_page, serve, site_pages
+from tests.browser import (
+    PageReading,
+    chromium,
+    exercise_controls,
+    load_page,
+    read_page,
+    serve,
+    site_pages,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -206,3 +214,17 @@ def test_a_reader_table_sorts_and_filters(site) -> None:
     assert 1 <= visible <= total, (visible, total)
     assert f"of {total} rows" in count, count
     assert href and size > 0, f"{found}: the long table has no CSV download that resolves"
+
+
+def test_every_what_if_control_changes_the_numbers(site) -> None:
+    base, browser, _ = site
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    page.goto(base + "book/what-if.html", wait_until="load")
+    chart = ".complim-chart:has(.vega-bind)"
+    page.wait_for_selector(f"{chart} svg text", timeout=20_000)
+    changed = exercise_controls(page, chart)
+    page.locator(".complim-presets").first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "reader-what-if-controls.png"))
+    page.close()
+    assert len(changed) >= 7, f"too few controls: {sorted(changed)}"
+    assert all(changed.values()), [name for name, ok in changed.items() if not ok]
