@@ -261,3 +261,38 @@ def whatif_chart(
             }
         }
     )
+
+
+def publish_whatif(
+    inputs: BookInputs, series: str, label: str = "fig-whatif-imagenet"
+) -> alt.VConcatChart:
+    """Ship the draws of ``series`` and publish the recomputing chart under ``label``."""
+    from analysis.book.figures import publish_figure
+
+    a = inputs.assumptions
+    draws, defaults = whatif_draws(inputs, series)
+    today = float(inputs.today[series])
+    chart = whatif_chart(
+        draws,
+        defaults,
+        series=series,
+        today=today,
+        lowest=max(0.1, round(min(a.targets.get(series, (today / 4,))) / 2, 1)),
+        interval=a.interval,
+        power_fraction_of_tdp=a.power_fraction_of_tdp,
+        published_flop_per_usd=a.published_flop_per_usd,
+        published_flop_per_lb_co2e=a.published_flop_per_lb_co2e,
+        kg_per_lb=a.kg_per_lb,
+    )
+    name = labels.series_name(series)
+    return publish_figure(
+        chart,
+        label,
+        draws,
+        alt_text=f"Interactive what-if for {name}: controls for the target error, the year of "
+        "the training run, utilisation, the price basis, the PUE bounds, the grid carbon "
+        "intensity and the costing (this book's cost model or the study's constants). A table "
+        "gives the median and central interval of compute, US dollars and tonnes of CO2e for "
+        "the polynomial and exponential forms, recomputed in the page from the posterior "
+        "draws; three panels draw the same intervals on log scales.",
+    )
