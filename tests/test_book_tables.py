@@ -113,3 +113,9 @@ def test_displayed_dataframes_become_reader_tables_in_a_shell() -> None:
     finally:
         shell.display_formatter.formatters["text/html"].pop(pd.DataFrame, None)
         InteractiveShell.clear_instance()
+
+
+def test_years_have_no_thousands_separator() -> None:
+    out = reader_frame(pd.DataFrame({"year": [2019.0, 2020.0], "cutoff": [2018.5, 2019.0]}))
+    assert list(out["Year"]) == ["2019", "2020"]
+    assert list(out["Cutoff"]) == ["2018.5", "2019.0"]

@@ -146,6 +146,9 @@ def _column_cells(name: str, series: pd.Series, sig: int) -> list[Cell]:
         values = series.astype(float)
         if name.startswith("log10_"):
             return [Cell(power_html(v), _sort_number(v)) for v in values]
+        if any(word in name.lower() for word in YEAR_WORDS):
+            decimals = 0 if _is_integral(values) else 1
+            return [Cell(_year_html(v, decimals), _sort_number(v)) for v in values]
         decimals = 0 if _is_integral(values) else decimals_for(values, sig)
         return [Cell(number_html(v, decimals), _sort_number(v)) for v in values]
     cells = []
@@ -156,6 +159,16 @@ def _column_cells(name: str, series: pd.Series, sig: int) -> list[Cell]:
             text = labels.replace_ids(str(v))
             cells.append(Cell(html.escape(text), text.casefold()))
     return cells
+
+
+YEAR_WORDS = ("year", "cutoff", "date", "period")
+"""Numeric columns whose name holds one of these are years: no thousands separator."""
+
+
+def _year_html(value: float, decimals: int) -> str:
+    if _is_missing(value) or not np.isfinite(value):
+        return MISSING
+    return f"{value:.{decimals}f}"
 
 
 def _sort_number(value: float) -> float:
