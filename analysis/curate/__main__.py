@@ -1,10 +1,12 @@
 """Build the curated dataset in ``data/`` from the raw public sources.
 
 Run ``.venv/bin/python -m analysis.curate`` to rebuild every table, report and ``references.bib``;
-``--check`` only validates the committed tables (:func:`analysis.data.load_tables`). The
-hand-edited files in ``data/manual/`` are validated first
+``--check`` only validates the committed tables (:func:`analysis.data.load_tables` and the data
+package). The hand-edited files in ``data/manual/`` are validated first
 (:func:`analysis.curate.manual_check.validate_manual`); every error is printed as one line
-naming the file, line, column and value, without a traceback unless ``--debug``.
+naming the file, line, column and value, without a traceback unless ``--debug``. The outputs
+are built and validated in a staging directory and replace ``data/`` and ``references.bib``
+only when all of them are valid (:mod:`analysis.curate.staging`): on failure nothing changes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from pathlib import Path
 from analysis.curate.datapackage_check import validate_datapackage
 from analysis.curate.identity import log
 from analysis.curate.manual_check import MANUAL_DIR, ManualInputError, validate_manual
-from analysis.curate.pipeline import curate, write_outputs
+from analysis.curate.pipeline import curate
+from analysis.curate.staging import publish
 from analysis.data import DataValidationError, load_tables
 from analysis.paths import DATA_DIR, sources_dir
 
@@ -51,11 +54,13 @@ def _run(args: argparse.Namespace) -> int:
     if not args.check:
         validate_manual(MANUAL_DIR)
         result = curate(sources_dir())
-        write_outputs(result, args.data_dir)
+        replaced = publish(result, args.data_dir)
         log.info(
-            "wrote %d papers, %d results, %d compute rows, %d chips",
+            "wrote %d papers, %d results, %d compute rows, %d chips; %d file(s) changed (%.1f s)",
             len(result.papers), len(result.results), len(result.compute), len(result.hardware),
+            len(replaced), time.perf_counter() - start,
         )  # fmt: skip
+        return 0
     tables = load_tables(args.data_dir)
     validate_datapackage(args.data_dir)
     log.info(

@@ -39,7 +39,7 @@ from analysis.ingest.paper_dates import (
     MANUAL_DATES_FILE,
     read_manual_dates,
 )
-from analysis.paths import DATA_DIR, REPO_ROOT
+from analysis.paths import DATA_DIR, REFERENCES_FILE
 
 # --------------------------------------------------------------------------- orchestration
 
@@ -423,8 +423,10 @@ def exclusion_summary(exclusions: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def write_outputs(result: CurationResult, data_dir: Path) -> None:
-    """Write tables, bibliography, reports, data dictionary and descriptor."""
+def write_outputs(result: CurationResult, data_dir: Path, references: Path | None = None) -> None:
+    """Write tables, bibliography (``references``, default :data:`REFERENCES_FILE`), reports,
+    data dictionary and descriptor into ``data_dir``. ``python -m analysis.curate`` calls it on
+    a staging copy (:func:`analysis.curate.staging.publish`), never on ``data/`` itself."""
     from analysis.curate import bibliography
     from analysis.data import load_tables
 
@@ -444,7 +446,7 @@ def write_outputs(result: CurationResult, data_dir: Path) -> None:
         reports / "flagged_values.csv", index=False, float_format="%.10g"
     )
     bibliography.write_references(
-        data_dir / "papers.csv", data_dir / "literature.bib", REPO_ROOT / "references.bib"
+        data_dir / "papers.csv", data_dir / "literature.bib", references or REFERENCES_FILE
     )
     tables = load_tables(data_dir)
     domain_counts(tables).to_csv(reports / "counts_by_domain.csv", index=False)
