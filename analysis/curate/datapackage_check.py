@@ -1,27 +1,37 @@
-"""Check ``data/datapackage.json`` against the Frictionless Data Package and Table Schema specs
-and against the CSV files it describes (no Frictionless library needed).
+"""Check ``data/datapackage.json`` and the CSV files it describes with the Frictionless
+reference implementation (``frictionless validate``), plus the project's own rules.
 
-``package_problems(data_dir)`` lists every problem found; ``validate_datapackage(data_dir)``
-raises :class:`DatapackageError` (a :class:`~analysis.schema.DataValidationError`) naming the
-file, CSV line, column and value of the first one. Checked: the descriptor has a name, licences
-and resources; every resource has a name, an existing path, licences, sources and a schema whose
-field names equal the CSV header in order; field types are Table Schema types and every value
-parses as its type; ``required``, ``unique``, ``enum``, ``pattern``, ``minimum`` and ``maximum``
-constraints hold; primary keys are present and unique; foreign keys resolve.
+``package_problems(data_dir)`` lists every problem; ``validate_datapackage(data_dir)`` raises
+:class:`DatapackageError` (a :class:`~analysis.schema.DataValidationError`) naming the file, the
+physical CSV line, the column and the value of the first one.
 
-Run ``.venv/bin/python -m analysis.curate.datapackage_check [data_dir]``.
+**Checked by Frictionless** (:func:`frictionless_problems`, ``frictionless.validate``): the
+descriptor against the Data Package and Table Schema specifications (field types included);
+that every resource's file exists and is UTF-8; that the CSV header equals the schema's fields
+in order; that every value parses as its field's type; the ``required``, ``unique``, ``enum``,
+``pattern``, ``minimum`` and ``maximum`` constraints; primary keys (present, unique); foreign
+keys (resolve in the referenced resource); blank rows. Its errors are re-worded here in one
+line each, with Frictionless's record numbers turned into the file's physical lines (a quoted
+cell may span lines).
+
+**Kept here, because Frictionless does not check them** (:func:`descriptor_problems`, run
+first): the package must have a ``name`` and licences, and every resource a name, licences
+and sources (the specifications make these optional; the published data must carry them); and
+locators inside the descriptor (``resources[1].fields[2]``, ``resources[1].path``) for an
+unknown field type or a missing file, which Frictionless reports without saying where.
+
+Run ``.venv/bin/python -m analysis.curate.datapackage_check [data_dir]`` (or
+``frictionless validate data/datapackage.json`` for Frictionless's own report).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import math
 import re
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from analysis.paths import DATA_DIR
@@ -48,11 +58,6 @@ TABLE_SCHEMA_TYPES = frozenset(
     ]
 )
 """Field types defined by the Table Schema specification (v1)."""
-TRUE_VALUES = frozenset(["true", "True", "TRUE", "1"])
-FALSE_VALUES = frozenset(["false", "False", "FALSE", "0"])
-"""Table Schema's default boolean representations."""
-MISSING_VALUES = ("",)
-"""Table Schema's default missing-value marker (an empty cell)."""
 
 
 class DatapackageError(DataValidationError):
@@ -71,81 +76,6 @@ class Problem:
 
     def __str__(self) -> str:
         return str(DatapackageError(self.file, self.line, self.column, self.value, self.problem))
-
-
-@dataclass(frozen=True)
-class Table:
-    """A described CSV: its header and rows of text cells."""
-
-    name: str
-    file: str
-    header: list[str]
-    rows: list[list[str]]
-
-
-# --------------------------------------------------------------------------- values
-
-
-def _parse_number(text: str) -> float | None:
-    try:
-        number = float(text)
-    except ValueError:
-        return None
-    return number if text.strip() == text and text not in ("", "nan") else None
-
-
-def _parse_integer(text: str) -> float | None:
-    return float(int(text)) if re.fullmatch(r"[+-]?\d+", text) else None
-
-
-def _parse_boolean(text: str) -> bool | None:
-    if text in TRUE_VALUES:
-        return True
-    if text in FALSE_VALUES:
-        return False
-    return None
-
-
-def _parse_date(text: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
-    except ValueError:
-        return None
-
-
-def _parse_year(text: str) -> float | None:
-    return float(text) if re.fullmatch(r"\d{4}", text) else None
-
-
-def _parse_yearmonth(text: str) -> str | None:
-    match = re.fullmatch(r"\d{4}-(\d{2})", text)
-    return text if match and 1 <= int(match.group(1)) <= 12 else None
-
-
-def _parse_json(kind: type) -> Callable[[str], object]:
-    def parse(text: str) -> object:
-        try:
-            value = json.loads(text)
-        except ValueError:
-            return None
-        return value if isinstance(value, kind) else None
-
-    return parse
-
-
-PARSERS: dict[str, Callable[[str], object]] = {
-    "string": lambda text: text,
-    "any": lambda text: text,
-    "number": _parse_number,
-    "integer": _parse_integer,
-    "boolean": _parse_boolean,
-    "date": _parse_date,
-    "year": _parse_year,
-    "yearmonth": _parse_yearmonth,
-    "object": _parse_json(dict),
-    "array": _parse_json(list),
-}
-"""Value parsers per type (None = does not parse); other Table Schema types are not checked."""
 
 
 # --------------------------------------------------------------------------- descriptor
@@ -208,126 +138,117 @@ def _resource_problems(resource: object, where: str, data_dir: Path) -> list[Pro
     return problems
 
 
-# --------------------------------------------------------------------------- tables
+# --------------------------------------------------------------------------- tables (Frictionless)
 
 
-def read_table(name: str, path: Path) -> Table:
-    """Header and rows of a CSV, every cell as text."""
+def record_lines(path: Path) -> list[int]:
+    """Physical first line of every CSV record, blank ones included (Frictionless numbers
+    records, the header being 1; an editor numbers lines, and a quoted cell may span several)."""
+    lines: list[int] = []
     with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle))
-    header = rows[0] if rows else []
-    return Table(name=name, file=path.name, header=header, rows=rows[1:])
+        reader = csv.reader(handle)
+        end = 0
+        try:
+            for _ in reader:
+                lines.append(end + 1)
+                end = reader.line_num
+        except csv.Error:
+            pass
+    return lines
 
 
-def table_problems(table: Table, schema: dict) -> list[Problem]:
-    """Header, types and constraints of one table against its schema."""
-    names = [spec.get("name") for spec in schema["fields"]]
-    if table.header != names:
+def frictionless_problems(descriptor_path: Path) -> list[Problem]:
+    """Every table problem the Frictionless reference implementation finds (header, types,
+    constraints, primary and foreign keys, blank rows, encoding), as one-line problems naming
+    the CSV file, its physical line, the column and the value."""
+    from frictionless import validate
+
+    report = validate(str(descriptor_path))
+    problems = [Problem(DESCRIPTOR, None, None, None, e.note or e.title) for e in report.errors]
+    resources = {}
+    descriptor = json.loads(descriptor_path.read_text(encoding="utf-8"))
+    for resource in descriptor.get("resources", []):
+        resources[resource.get("name")] = resource
+    for task in report.tasks:
+        resource = resources.get(task.name, {})
+        path = descriptor_path.parent / str(resource.get("path", task.name))
+        lines = record_lines(path) if path.is_file() else []
+        problems += _task_problems(task.errors, path.name, lines, resource.get("schema") or {})
+    return problems
+
+
+def _task_problems(errors: list, file: str, lines: list[int], schema: dict) -> list[Problem]:
+    def line_of(row: int | None) -> int | None:
+        if row is None:
+            return None
+        return lines[row - 1] if 0 < row <= len(lines) else row
+
+    names = [spec.get("name") for spec in schema.get("fields", [])]
+    problems: list[Problem] = []
+    labels = [e for e in errors if e.type in ("incorrect-label", "missing-label", "extra-label",
+                                               "duplicate-label", "blank-label")]  # fmt: skip
+    if labels:
+        header = _header(file, lines, errors)
         problem = f"header differs from the schema's fields {names}"
-        return [Problem(table.file, 1, None, ",".join(table.header), problem)]
-    problems = []
-    for index, spec in enumerate(schema["fields"]):
-        column = [row[index] if index < len(row) else "" for row in table.rows]
-        problems += _column_problems(table.file, spec, column)
-    problems += _key_problems(table, _as_list(schema.get("primaryKey")), "primary key")
-    return problems
-
-
-def _column_problems(file: str, spec: dict, column: list[str]) -> list[Problem]:
-    name, kind = spec["name"], spec.get("type", "string")
-    constraints = spec.get("constraints") or {}
-    parse = PARSERS.get(kind, PARSERS["any"])
-    problems = []
-    seen: dict[str, int] = {}
-    for line, text in enumerate(column, start=2):
-        if text in MISSING_VALUES:
-            if constraints.get("required"):
-                problems.append(Problem(file, line, name, text, "required value is missing"))
+        problems.append(Problem(file, 1, None, header, problem))
+    for error in errors:
+        if error in labels:
             continue
-        value = parse(text)
-        if value is None:
-            problems.append(Problem(file, line, name, text, f"not a valid {kind}"))
-            continue
-        problems += _value_problems(file, line, name, text, value, constraints)
-        if constraints.get("unique"):
-            if text in seen:
-                problems.append(
-                    Problem(file, line, name, text, f"not unique (also on line {seen[text]})")
-                )
-            seen.setdefault(text, line)
-    return problems
-
-
-def _value_problems(
-    file: str, line: int, name: str, text: str, value: object, constraints: dict
-) -> list[Problem]:
-    problems = []
-    if "enum" in constraints and text not in [str(v) for v in constraints["enum"]]:
-        problems.append(Problem(file, line, name, text, f"not one of {constraints['enum']}"))
-    if "pattern" in constraints and not re.fullmatch(constraints["pattern"], text):
-        problems.append(
-            Problem(file, line, name, text, f"does not match pattern {constraints['pattern']}")
-        )
-    if isinstance(value, float) and not math.isnan(value):
-        if "minimum" in constraints and value < constraints["minimum"]:
-            problems.append(Problem(file, line, name, text, f"below {constraints['minimum']}"))
-        if "maximum" in constraints and value > constraints["maximum"]:
-            problems.append(Problem(file, line, name, text, f"above {constraints['maximum']}"))
-    return problems
-
-
-def _key_values(table: Table, fields: list[str]) -> Iterable[tuple[int, tuple[str, ...]]]:
-    positions = [table.header.index(f) for f in fields]
-    for line, row in enumerate(table.rows, start=2):
-        yield line, tuple(row[p] if p < len(row) else "" for p in positions)
-
-
-def _key_problems(table: Table, fields: list[str], what: str) -> list[Problem]:
-    if not fields:
-        return []
-    missing = [f for f in fields if f not in table.header]
-    if missing:
-        return [Problem(table.file, 1, ",".join(missing), None, f"{what} field not in header")]
-    problems = []
-    seen: dict[tuple[str, ...], int] = {}
-    column = ",".join(fields)
-    for line, key in _key_values(table, fields):
-        if any(v in MISSING_VALUES for v in key):
-            problems.append(Problem(table.file, line, column, key, f"{what} is missing"))
-        elif key in seen:
-            problems.append(
-                Problem(table.file, line, column, key, f"{what} repeats line {seen[key]}")
+        row = getattr(error, "row_number", None)
+        field = getattr(error, "field_name", None)
+        cell = getattr(error, "cell", None)
+        if error.type == "primary-key":
+            key = _as_list(schema.get("primaryKey"))
+            cells = getattr(error, "cells", []) or []
+            field = ",".join(key)
+            cell = tuple(
+                cells[names.index(k)] for k in key if k in names and names.index(k) < len(cells)
             )
-        else:
-            seen[key] = line
+        elif error.type == "foreign-key":
+            field = ",".join(getattr(error, "field_names", []) or [])
+            cells = getattr(error, "field_cells", []) or []
+            cell = cells[0] if len(cells) == 1 else tuple(cells)
+        problems.append(Problem(file, line_of(row), field, cell, _problem(error, schema, line_of)))
     return problems
 
 
-def foreign_key_problems(table: Table, schema: dict, tables: dict[str, Table]) -> list[Problem]:
-    """Values of each foreign key that are absent from the referenced resource's fields."""
-    problems = []
-    for key in schema.get("foreignKeys") or []:
-        fields = _as_list(key.get("fields"))
-        reference = key.get("reference") or {}
-        target = tables.get(reference.get("resource") or table.name)
-        ref_fields = _as_list(reference.get("fields"))
-        column = ",".join(fields)
-        if target is None or any(f not in target.header for f in ref_fields):
-            problem = f"foreign key refers to unknown resource or field {reference}"
-            problems.append(Problem(table.file, 1, column, None, problem))
-            continue
-        if any(f not in table.header for f in fields) or len(fields) != len(ref_fields):
-            problem = "foreign key fields not in header"
-            problems.append(Problem(table.file, 1, column, None, problem))
-            continue
-        known = {values for _, values in _key_values(target, ref_fields)}
-        for line, values in _key_values(table, fields):
-            if all(v in MISSING_VALUES for v in values) or values in known:
-                continue
-            value = values[0] if len(values) == 1 else values
-            problem = f"not found in {target.file} column(s) {','.join(ref_fields)}"
-            problems.append(Problem(table.file, line, column, value, problem))
-    return problems
+def _header(file: str, lines: list[int], errors: list) -> str:
+    for error in errors:
+        labels = getattr(error, "labels", None)
+        if labels:
+            return ",".join(labels)
+    return ""
+
+
+def _problem(error: object, schema: dict, line_of: Callable[[int | None], int | None]) -> str:
+    """Frictionless's error in this package's words (the checks' tests name them)."""
+    kind, note = error.type, error.note  # type: ignore[attr-defined]
+    if kind == "type-error":
+        match = re.match(r'type is "(\w+)', note)
+        return f"not a valid {match.group(1)}" if match else note
+    if kind == "constraint-error":
+        match = re.match(r'constraint "(\w+)" is "(.*)"', note)
+        if match:
+            name, value = match.groups()
+            return {
+                "required": "required value is missing",
+                "enum": f"not one of {value}",
+                "pattern": f"does not match pattern {value}",
+                "minimum": f"below {value}",
+                "maximum": f"above {value}",
+            }.get(name, f"fails constraint {name} {value}")
+    if kind in ("unique-error", "primary-key"):
+        match = re.search(r"position (\d+)", note)
+        other = line_of(int(match.group(1))) if match else None
+        return f"not unique (also on line {other})" if kind == "unique-error" else (
+            f"primary key repeats line {other}")  # fmt: skip
+    if kind == "foreign-key":
+        reference = getattr(error, "reference_name", "")
+        fields = ", ".join(getattr(error, "reference_field_names", []) or [])
+        return f"not found in {reference}.csv column(s) {fields}"
+    if kind == "blank-row":
+        return "blank line"
+    return f"{kind}: {note}" if note else kind
 
 
 # --------------------------------------------------------------------------- entry points
@@ -345,15 +266,7 @@ def package_problems(data_dir: Path = DATA_DIR) -> list[Problem]:
     problems = descriptor_problems(descriptor, Path(data_dir))
     if problems:
         return problems
-    resources = descriptor["resources"]
-    tables = {r["name"]: read_table(r["name"], Path(data_dir) / r["path"]) for r in resources}
-    for resource in resources:
-        problems += table_problems(tables[resource["name"]], resource["schema"])
-    if problems:
-        return problems
-    for resource in resources:
-        problems += foreign_key_problems(tables[resource["name"]], resource["schema"], tables)
-    return problems
+    return frictionless_problems(path)
 
 
 def validate_datapackage(data_dir: Path = DATA_DIR) -> None:
