@@ -1,4 +1,10 @@
-"""Shared fixtures: one strict, from-scratch book build per test session."""
+"""Shared fixtures and markers.
+
+* ``tables``: the committed tables of ``data/``, loaded once per session;
+* ``built_book``: one strict, from-scratch book build per test session;
+* ``@pytest.mark.needs_sources``: the test reads the raw public sources (``../shared/sources`` or
+  ``$COMPLIM_SOURCES``); without them it is skipped, and the skip says which directory is missing.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +15,37 @@ from pathlib import Path
 
 import pytest
 
+from analysis.paths import sources_dir
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 JUPYTER_BOOK = Path(sys.executable).parent / "jupyter-book"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "needs_sources: reads the raw public sources (skipped when they are absent)"
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Skip the tests marked ``needs_sources`` when the raw sources are not on this machine."""
+    root = sources_dir()
+    if root.is_dir():
+        return
+    skip = pytest.mark.skip(
+        reason=f"needs the raw sources: {root} not found (set COMPLIM_SOURCES to their directory)"
+    )
+    for item in items:
+        if "needs_sources" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def tables():
+    """The committed tables of ``data/`` (validated), loaded once for the whole session."""
+    from analysis.data import load_tables
+
+    return load_tables()
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,11 @@
 
 vocab <- ingest <- data <- curate <- models <- projection <- checks <- book <- site
 
-Every module's imports (module level and inside functions) are parsed with ``ast``; imports under
-``if TYPE_CHECKING:`` are types only and are not counted. ``analysis.paths`` and the package root
-(the version) may be imported from anywhere; ``analysis.testing`` (stand-ins for the tests) sits
-above every stage and nothing in the package imports it.
+Every module's imports (module level and inside functions) are parsed with ``ast``; imports
+under ``if TYPE_CHECKING:`` are types only and are not counted. ``analysis.paths``,
+``analysis.intervals`` and the package root (the version) may be imported from anywhere;
+``analysis.testing`` (stand-ins for the tests) sits above every stage and nothing in the package
+imports it.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("site", ("analysis.site",)),
     ("testing", ("analysis.testing",)),
 )
-ANYWHERE = ("analysis", "analysis.paths")
+ANYWHERE = ("analysis", "analysis.paths", "analysis.intervals")
 
 
 def module_name(path: Path) -> str:

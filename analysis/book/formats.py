@@ -8,23 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from analysis.intervals import format_interval, number_text, power_of_ten_text
 from analysis.projection.costs import CostModel, projection_table, target_grid
-from analysis.projection.inputs import BookInputs, book_inputs
+from analysis.projection.inputs import BookInputs
 
 # --- presentation helpers (used by the chapters) ----------------------------------------------
-
-
-def format_interval(median: float, lo: float, hi: float, digits: int = 1) -> str:
-    """'25.8 (24.5–28.1)'; infinite bounds print as ∞ (target never reached in those draws)."""
-
-    def one(value: float) -> str:
-        if np.isposinf(value):
-            return "∞"
-        if np.isneginf(value):
-            return "−∞"
-        return f"{round(value, digits) + 0.0:.{digits}f}"  # + 0.0 turns -0.0 into 0.0
-
-    return f"{one(median)} ({one(lo)}–{one(hi)})"
 
 
 def display_projection_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -110,11 +98,9 @@ def power_of_ten_markdown(
     from IPython.display import Markdown
 
     def one(value: float) -> str:
-        if np.isposinf(value):
-            return "∞"
-        if np.isneginf(value):
-            return "0"
-        return f"10{{sup}}`{round(value, digits) + 0.0:.{digits}f}`"
+        if np.isinf(value):
+            return power_of_ten_text(value)
+        return f"10{{sup}}`{number_text(value, digits)}`"
 
     text = one(median)
     if lo is not None and hi is not None:
@@ -126,13 +112,14 @@ def main(argv: list[str] | None = None) -> None:
     """Print the projection table for the assumptions file (``python -m analysis.book.formats``)."""
     import argparse
 
+    from analysis.book.context import BookContext
     from analysis.projection.assumptions import load_assumptions
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("--config", default=None, help="assumptions YAML (default: config/)")
     parser.add_argument("--kind", default="mean", choices=["mean", "predictive"])
     args = parser.parse_args(argv)
-    inputs = book_inputs(load_assumptions(args.config))
+    inputs = BookContext(load_assumptions(args.config)).projection()
     a = inputs.assumptions
     posteriors = inputs.posteriors("polynomial") + inputs.posteriors("exponential")
     table = projection_table(

@@ -264,6 +264,20 @@ def frontier_check(fit: FitLike, later: pd.DataFrame, interval: float = 0.9) -> 
     return pd.DataFrame.from_records(records, columns=columns)
 
 
+CALIBRATION_BAND = (0.8, 0.97)
+"""Pooled coverage of the 90% predictive intervals judged "about right" (below: too narrow,
+above: too wide)."""
+
+
+def calibration(coverage_90: float) -> str:
+    """Plain-words verdict on a pooled 90% coverage (:data:`CALIBRATION_BAND`)."""
+    if not np.isfinite(coverage_90):
+        return "not assessable"
+    if coverage_90 < CALIBRATION_BAND[0]:
+        return "too narrow"
+    return "too wide" if coverage_90 > CALIBRATION_BAND[1] else "about right"
+
+
 def hierarchical_fit(rows: pd.DataFrame, form: Form) -> FitLike:
     """The book's scaling model (analysis.models.fit_scaling, cached) refitted on ``rows``."""
     from analysis.models import fit_scaling

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from analysis.intervals import format_interval, format_power_of_ten, interval_of
 from analysis.projection.assumptions import Assumptions
 from analysis.projection.costs import CostModel, as_published, as_published_log10
 from analysis.projection.extrapolate import (
@@ -28,6 +29,7 @@ from analysis.projection.extrapolate import (
     log10_compute_draws,
     log10_multiplier_draws,
 )
+from analysis.projection.inputs import BookInputs
 from analysis.vocab.forms import Form, response
 from analysis.vocab.series import IMAGENET
 
@@ -114,27 +116,6 @@ def bootstrap(
     return np.array([statistic(frame.iloc[p]) for p in picks])
 
 
-def _interval(values: np.ndarray, interval: float = 0.9) -> tuple[float, float, float]:
-    tail = (1 - interval) / 2
-    finite = np.asarray(values, dtype=float)
-    lo, median, hi = np.quantile(finite, [tail, 0.5, 1 - tail], method="inverted_cdf")
-    return float(median), float(lo), float(hi)
-
-
-def _fmt(median: float, lo: float, hi: float, digits: int = 2, unit: str = "") -> str:
-    def f(v: float) -> str:
-        return "∞" if np.isinf(v) else f"{v:.{digits}f}"
-
-    return f"{f(median)}{unit} ({f(lo)}–{f(hi)})"
-
-
-def _pow10(median: float, lo: float, hi: float) -> str:
-    def f(v: float) -> str:
-        return "∞" if np.isinf(v) else f"10^{v:.1f}"
-
-    return f"{f(median)} ({f(lo)}–{f(hi)})"
-
-
 def _series_rows(inputs: ReproductionInputs) -> dict[str, pd.DataFrame]:
     groups = {str(s): g for s, g in inputs.rows.groupby("series")}
     return {s: g for s, g in groups.items() if len(g) >= inputs.min_rows}
@@ -193,14 +174,14 @@ def _imagenet_r2(inputs: ReproductionInputs) -> Verdict:
         lambda f: ols_r2(f, "polynomial", True) - ols_r2(f, "polynomial"),
         seed=inputs.seed,
     )
-    b, e = _interval(base), _interval(extra)
+    b, e = interval_of(base), interval_of(extra)
     agree_base = b[1] <= STUDY_IMAGENET_R2 <= b[2]
     agree_extra = e[1] <= STUDY_IMAGENET_TREND_R2 <= e[2]
     agree = (
         "yes" if agree_base and agree_extra else ("partly" if agree_base or agree_extra else "no")
     )
     return Verdict(
-        f"R² {_fmt(*b)}; time trend adds {_fmt(*e)} (N = {len(frame)})",
+        f"R² {format_interval(*b, 2)}; time trend adds {format_interval(*e, 2)} (N = {len(frame)})",
         agree,
         "our ImageNet rows span more years and include library re-trainings; OLS as in the study",
     )
@@ -211,9 +192,9 @@ def _years_per_10x(inputs: ReproductionInputs) -> Verdict:
     if post is None or not post.has_trend:
         return Verdict("no trend fit", "n/a", "the polynomial fit with a time trend is missing")
     years = post.draws["slope"].to_numpy() / post.draws["trend"].to_numpy()
-    m, lo, hi = _interval(years)
+    m, lo, hi = interval_of(years)
     return Verdict(
-        f"{_fmt(m, lo, hi, 1)} years per 10x compute",
+        f"{format_interval(m, lo, hi, 1)} years per 10x compute",
         "yes" if lo <= 3 <= hi else "no",
         "Bayesian hierarchical fit with a time trend (partial pooling) instead of OLS",
     )
@@ -244,12 +225,12 @@ def _imagenet_multiplier(inputs: ReproductionInputs) -> Verdict:
     for form in ("polynomial", "exponential"):
         post = _posterior(inputs, form, IMAGENET)
         if post is not None:
-            summaries[form] = _interval(log10_multiplier_draws(post, today, 5.0))
+            summaries[form] = interval_of(log10_multiplier_draws(post, today, 5.0))
     if not summaries:
         return Verdict("no fits", "n/a", "ImageNet not in the fits")
     optimistic = min(summaries, key=lambda f: summaries[f][0])
     _, lo, hi = summaries[optimistic]
-    text = "; ".join(f"{f}: {_pow10(*s)}" for f, s in summaries.items())
+    text = "; ".join(f"{f}: {format_power_of_ten(*s)}" for f, s in summaries.items())
     return Verdict(
         f"{text} (from today's best {today:.1f}%)",
         "yes" if lo <= 5 <= hi else "no",
@@ -265,12 +246,13 @@ def _ninth_power(inputs: ReproductionInputs) -> Verdict:
     slope = post.draws["slope"].to_numpy()
     power = np.where(slope < 0, -1 / slope, np.inf)
     halving = np.where(slope < 0, np.log10(2) * power, np.inf)
-    p, h = _interval(power), _interval(halving)
+    p, h = interval_of(power), interval_of(halving)
     at_least_nine = p[1] >= 9
     over_500 = h[1] >= np.log10(500)
     agree = "yes" if at_least_nine and over_500 else ("partly" if p[2] >= 9 else "no")
     return Verdict(
-        f"ImageNet: compute ∝ improvement^{_fmt(*p, 1)}; halving the error needs {_pow10(*h)}x",
+        f"ImageNet: compute ∝ improvement^{format_interval(*p, 1)}; "
+        f"halving the error needs {format_power_of_ten(*h)}x",
         agree,
         "agreement requires the whole 90% interval at or above the ninth power",
     )
@@ -284,16 +266,17 @@ def _cost_and_carbon(inputs: ReproductionInputs) -> Verdict:
     compute = log10_compute_draws(post, 5.0, year=a.year, seed=a.seed)
     draws = inputs.cost_model.cost_draws(compute, a.year, inputs.measure, a.seed)
     published = as_published_log10(compute, a)
-    usd = _interval(draws["log10_usd"].to_numpy())
-    usd_published = _interval(published["log10_usd"].to_numpy())
+    usd = interval_of(draws["log10_usd"].to_numpy())
+    usd_published = interval_of(published["log10_usd"].to_numpy())
     nyc_month_t = a.comparisons["new_york_city_t_co2_per_year"].value / 12
-    months = _interval(draws["log10_kg_co2e"].to_numpy() - 3.0 - np.log10(nyc_month_t))
+    months = interval_of(draws["log10_kg_co2e"].to_numpy() - 3.0 - np.log10(nyc_month_t))
     agree_usd = usd[1] <= 11 <= usd[2] or usd_published[1] <= 11 <= usd_published[2]
     agree_co2 = months[1] <= 0 <= months[2]
     agree = "yes" if agree_usd and agree_co2 else ("partly" if agree_usd or agree_co2 else "no")
     return Verdict(
-        f"US$ {_pow10(*usd)} (study's constants: {_pow10(*usd_published)}); "
-        f"CO2e {_pow10(*months)} NYC-months",
+        f"US$ {format_power_of_ten(*usd)} "
+        f"(study's constants: {format_power_of_ten(*usd_published)}); "
+        f"CO2e {format_power_of_ten(*months)} NYC-months",
         agree,
         f"hardware prices, efficiency and grid carbon of {int(a.year)} with uncertainty "
         "instead of one constant; compute from our fit",
@@ -324,10 +307,10 @@ def _constants(inputs: ReproductionInputs) -> Verdict:
     a = inputs.assumptions
     row = as_published(np.log10(a.published_flop_per_usd), a).iloc[0]
     exact = np.isclose(row["usd"], 1.0, rtol=1e-12)
-    ours = _interval(inputs.cost_model.price.mean_at(a.year))
+    ours = interval_of(inputs.cost_model.price.mean_at(a.year))
     return Verdict(
         f"as-published scenario reproduces them {'exactly' if exact else 'NOT exactly'}; our "
-        f"{int(a.year)} FLOP per US$ {_pow10(*ours)}",
+        f"{int(a.year)} FLOP per US$ {format_power_of_ten(*ours)}",
         "yes" if exact else "no",
         f"our price of compute is a trend fitted to {len(inputs.cost_model.price.data)} "
         f"{a.price_basis.replace('_', ' ')} prices ({a.precision} peak)",
@@ -453,11 +436,13 @@ def loo_from_fits(fits: dict[str, FitLike]) -> pd.DataFrame | None:
     return pd.DataFrame.from_records(records) if records else None
 
 
-def reproduction_inputs() -> ReproductionInputs:
-    """Inputs for the book's reproduction chapter: the book's fits, data and cost model."""
-    from analysis.projection.inputs import book_inputs
+FIT_KEYS: tuple[str, ...] = ("polynomial", "exponential", "polynomial_trend")
+"""The fits the reproduction compares (:data:`analysis.projection.inputs.FIT_KEYS`)."""
 
-    inputs = book_inputs(fit_keys=("polynomial", "exponential", "polynomial_trend"))
+
+def reproduction_inputs(inputs: BookInputs) -> ReproductionInputs:
+    """Inputs for the book's reproduction chapter from the projection inputs with
+    :data:`FIT_KEYS` (the book's fits, data and cost model)."""
     today = inputs.today
     return ReproductionInputs(
         rows=inputs.rows,

@@ -164,9 +164,17 @@ def measured_frontier(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _refits(inputs: object) -> list[Refit]:
     """The refits of the sensitivity analysis (priors, likelihood, trend, rows, measure)."""
-    from analysis.models import book_fit_table
+    from analysis.data import fit_table, load_tables
 
     measure, rows = inputs.measure, inputs.rows
+    if inputs.fit_table_of is not None:
+        fit_table_of = inputs.fit_table_of
+    else:
+        tables = load_tables()
+
+        def fit_table_of(other: str) -> object:
+            return fit_table(tables, other)
+
     refits = [
         Refit("functional form", "exponential", rows, "exponential", measure, whole_table=True),
         Refit("likelihood", "Student-t", rows, "polynomial_student", measure, whole_table=True),
@@ -185,7 +193,7 @@ def _refits(inputs: object) -> list[Refit]:
         refits.append(Refit("priors", setting, rows, "polynomial", measure, multiplier))
     for other in OTHER_MEASURES:
         if other != measure:
-            table = book_fit_table(other).rows  # the rows of the book's own fit of that measure
+            table = fit_table_of(other).rows  # the rows of the book's own fit of that measure
             setting = other.replace("_", " ")
             refits.append(Refit("compute measure", setting, table, "polynomial", other, 1.0, True))
     return refits
@@ -198,7 +206,7 @@ def _refit(inputs: object, refit: Refit) -> object:
     if refit.whole_table and refit.rows is inputs.rows and refit.key in inputs.fits:
         return inputs.fits[refit.key]
     if refit.whole_table:
-        return scaling_fit(refit.rows, refit.key, refit.measure)
+        return scaling_fit(refit.rows, refit.key, refit.measure, book_fit_of=inputs.book_fit_of)
     return scaling_fit(refit.rows, refit.key, prior_multiplier=refit.prior_multiplier)
 
 

@@ -1,16 +1,21 @@
-"""Model comparison: PSIS-LOO on the log10(error) scale, comparable across forms.
+"""Model checks: PSIS-LOO on the log10(error) scale (comparable across forms) and the priors
+as the model defines them (:func:`prior_table`, shown by the methods chapter).
 
 Part of the models stage; imports vocab and data only.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import arviz as az
 import numpy as np
 import pandas as pd
 import xarray as xr
 
+from analysis.models import scaling
 from analysis.models.fit import ScalingFit
+from analysis.vocab.forms import FORMS
 
 
 def log10_error_loglik(fit: ScalingFit) -> xr.DataArray:
@@ -49,3 +54,64 @@ def task_loo(fits: dict[str, ScalingFit], task: str) -> pd.DataFrame:
     table = az.compare(compared, ic="loo")
     table.attrs["n"] = len(chosen)
     return table
+
+
+PRIOR_PARAMETERS: tuple[tuple[str, str], ...] = (
+    ("intercept_local_series", "series intercept (at series' mean compute)"),
+    ("slope_field", "field slope (per decade)"),
+    ("slope_task_sd", "task and series slope sd"),
+    ("trend_field", "field trend (per year)"),
+    ("trend_task_sd", "task and series trend sd"),
+    ("sigma", "residual sd per series"),
+    ("nu", "Student-t degrees of freedom"),
+)
+"""The model's free parameters the priors table shows (a series sd has its task sd's prior)."""
+
+
+def _value(parameter: Any) -> float:
+    """The one value of an evaluated prior parameter (equal in every slot)."""
+    values = np.unique(np.asarray(parameter.eval(), dtype=float))
+    if values.size != 1:
+        raise ValueError(f"prior parameter takes several values: {values}")
+    return float(values[0])
+
+
+def _prior_text(rv: Any, centre: Any) -> str:
+    """'Normal(0, 0.5)' from a PyMC random variable, its parameters evaluated; a parameter
+    computed from the data ``prior_center`` prints as 'median response'; a Gamma whose shape is
+    the sd priors' shape prints its rate as shape/mean."""
+    from pytensor.graph.basic import ancestors
+
+    op = rv.owner.op
+    params = op.dist_params(rv.owner)
+    name = {"normal": "Normal", "halfnormal": "HalfNormal", "gamma": "Gamma"}[op.name]
+    if name == "Gamma":
+        shape, scale = (_value(p) for p in params)  # PyMC keeps Gamma(alpha, 1/beta)
+        if shape == scaling.SD_PRIOR_SHAPE:
+            return f"Gamma({shape:g}, {shape:g}/{shape * scale:g})"
+        return f"Gamma({shape:g}, {1 / scale:g})"
+    if name == "HalfNormal":
+        params = params[1:]  # HalfNormal(loc=0, sigma)
+    values = [
+        "median response" if centre in set(ancestors([p])) else f"{_value(p):g}" for p in params
+    ]
+    return f"{name}({', '.join(values)})"
+
+
+def prior_table() -> pd.DataFrame:
+    """The priors of the scaling model as :func:`analysis.models.scaling.build_model` defines
+    them, with each form's prior scale (:data:`analysis.models.scaling.PRIOR_SCALES`) set."""
+    import pymc as pm
+
+    rows = []
+    for form in FORMS:
+        prior = scaling.PRIOR_SCALES[form]
+        model = scaling.build_model(1, 1, trend=True, likelihood="student")
+        with model:
+            pm.set_data({"prior_scale": prior.scale})
+        variables = {rv.name: rv for rv in model.free_RVs}
+        centre = model["prior_center"]
+        for name, label in PRIOR_PARAMETERS:
+            rows.append((form, label, _prior_text(variables[name], centre)))
+        rows.append((form, "response unit", prior.unit))
+    return pd.DataFrame(rows, columns=["form", "parameter", "prior"])

@@ -444,39 +444,10 @@ def book_fit_specs() -> list[tuple[str, Form, bool]]:
     return [(m, f, t) for m in BOOK_MEASURES for f in FORMS for t in (False, True)]
 
 
-_BOOK_FITS: dict[tuple[str, Form, bool], BookFit] = {}
-_TABLES: dict[str, Any] = {}
-
-
-def book_tables() -> Any:
-    """``dataset.load_tables()``, loaded once per process."""
-    if "tables" not in _TABLES:
-        from analysis.data import load_tables
-
-        _TABLES["tables"] = load_tables()
-    return _TABLES["tables"]
-
-
-def book_fit_table(measure: str) -> Any:
-    """``dataset.fit_table`` of one measure, built once per process."""
-    if measure not in _TABLES:
-        from analysis.data import fit_table
-
-        _TABLES[measure] = fit_table(book_tables(), measure)
-    return _TABLES[measure]
-
-
-def book_fit(measure: str, form: Form, trend: bool = False) -> BookFit:
-    """The book's fit for one measure, form and trend (cached on disk and in memory)."""
-    key = (measure, form, trend)
-    if key not in _BOOK_FITS:
-        table = book_fit_table(measure)
-        fit = fit_scaling(table.rows, form, trend=trend, tag=measure)
-        excluded = pd.concat([table.excluded, fit.excluded], ignore_index=True)
-        _BOOK_FITS[key] = BookFit(measure=measure, fit=fit, rows=fit.rows, excluded=excluded)
-    return _BOOK_FITS[key]
-
-
-def book_fits() -> list[BookFit]:
-    """Every fit the book uses, in a fixed order (each passes the diagnostics gate or raises)."""
-    return [book_fit(m, f, t) for m, f, t in book_fit_specs()]
+def fit_book(table: Any, measure: str, form: Form, trend: bool = False) -> BookFit:
+    """The book's fit of one measure's fit table (``analysis.data.fit_table``), with the table's
+    exclusions and the fit's own. Cached on disk only; :mod:`analysis.book.context` keeps one per
+    process."""
+    fit = fit_scaling(table.rows, form, trend=trend, tag=measure)
+    excluded = pd.concat([table.excluded, fit.excluded], ignore_index=True)
+    return BookFit(measure=measure, fit=fit, rows=fit.rows, excluded=excluded)

@@ -33,6 +33,7 @@ from analysis.ingest.cost_inputs import (
     efficiency_observations,
     price_observations,
 )
+from analysis.intervals import interval_of
 from analysis.projection.assumptions import Assumptions
 from analysis.projection.extrapolate import (
     Kind,
@@ -166,15 +167,6 @@ def build_cost_model(assumptions: Assumptions, root: Path | None = None) -> Cost
 # --- projection tables ------------------------------------------------------------------------
 
 
-def summarise_draws(values: np.ndarray, interval: float) -> tuple[float, float, float]:
-    """(median, lo, hi) of draws; quantiles are actual draws, so +inf is kept as +inf."""
-    tail = (1.0 - interval) / 2.0
-    lo, median, hi = np.quantile(
-        np.asarray(values, dtype=float), [tail, 0.5, 1.0 - tail], method="inverted_cdf"
-    )
-    return float(median), float(lo), float(hi)
-
-
 def projection_row(
     log10_compute: np.ndarray, model: CostModel, year: float, measure: str, seed: int
 ) -> dict[str, float]:
@@ -191,7 +183,7 @@ def projection_row(
     }
     row: dict[str, float] = {}
     for name, values in quantities.items():
-        median, lo, hi = summarise_draws(values.to_numpy(), interval)
+        median, lo, hi = interval_of(values.to_numpy(), interval)
         row |= {f"{name}_median": median, f"{name}_lo": lo, f"{name}_hi": hi}
     return row
 
@@ -242,9 +234,7 @@ def _multiplier_columns(
 ) -> dict[str, float]:
     if today_error is None or not np.isfinite(today_error):
         return {f"log10_multiplier_{k}": np.nan for k in ("median", "lo", "hi")}
-    median, lo, hi = summarise_draws(
-        log10_multiplier_draws(post, today_error, target_error), interval
-    )
+    median, lo, hi = interval_of(log10_multiplier_draws(post, today_error, target_error), interval)
     return {"log10_multiplier_median": median, "log10_multiplier_lo": lo, "log10_multiplier_hi": hi}
 
 

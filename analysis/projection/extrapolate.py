@@ -23,6 +23,7 @@ from typing import Literal, Protocol
 import numpy as np
 import pandas as pd
 
+from analysis.intervals import summarise
 from analysis.vocab.forms import Form, log10_compute_for, response
 
 Kind = Literal["mean", "predictive"]
@@ -123,24 +124,20 @@ def log10_multiplier_draws(post: SeriesPosterior, from_error: float, to_error: f
     return np.where(post.wrong_sign, np.inf, value)
 
 
-def summarise(values: np.ndarray, interval: float = 0.9) -> dict[str, float]:
-    """Median and central interval of draws, robust to +inf (quantiles are actual draws)."""
-    values = np.asarray(values, dtype=float)
-    if values.size == 0:
-        raise ValueError("no draws to summarise")
-    tail = (1.0 - interval) / 2.0
-    lo, median, hi = np.quantile(values, [tail, 0.5, 1.0 - tail], method="inverted_cdf")
-    return {
-        "median": float(median),
-        "lo": float(lo),
-        "hi": float(hi),
-        "n_draws": float(values.size),
-        "n_infinite": float(np.isinf(values).sum()),
-    }
+def todays_best_results(rows: pd.DataFrame, through_year: float) -> pd.DataFrame:
+    """The result behind today's best error of each series: the lowest-error row published up to
+    ``through_year`` (the first such row on ties), indexed by series, with its ``result_id``."""
+    for column in ("series", "error", "year", "result_id"):
+        if column not in rows.columns:
+            raise ValueError(f"rows lack column {column!r}")
+    published = rows[rows["year"] <= through_year]
+    best = published.loc[published.groupby("series")["error"].idxmin()]
+    return best.set_index("series")[["result_id", "error", "year"]]
 
 
 def todays_best(rows: pd.DataFrame, through_year: float) -> pd.Series:
-    """Lowest error per series among rows published up to ``through_year`` (NaN if none)."""
+    """Lowest error per series among rows published up to ``through_year`` (NaN if none); which
+    result each comes from: :func:`todays_best_results`."""
     for column in ("series", "error", "year"):
         if column not in rows.columns:
             raise ValueError(f"rows lack column {column!r}")

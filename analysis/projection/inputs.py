@@ -8,6 +8,7 @@ Part of the projection stage; imports vocab, ingest, data and models only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -45,6 +46,8 @@ class BookInputs:
     today: pd.Series  # best error per series up to ``assumptions.today_through``
     fits: dict[str, object]  # FIT_KEYS key -> ScalingFit
     n_papers: int
+    fit_table_of: Callable[[str], object] | None = None  # measure -> the book's FitTable
+    book_fit_of: Callable[[str, str, bool], object] | None = None  # the book's ScalingFit
 
     def posteriors(self, key: str, series: list[str] | None = None) -> list[SeriesPosterior]:
         """Posteriors of the given (default: targeted) series present in fit ``key``."""
@@ -77,19 +80,25 @@ class BookInputs:
 
 
 def scaling_fit(
-    rows: pd.DataFrame, key: str, measure: str | None = None, prior_multiplier: float = 1.0
+    rows: pd.DataFrame,
+    key: str,
+    measure: str | None = None,
+    prior_multiplier: float = 1.0,
+    book_fit_of: Callable[[str, str, bool], object] | None = None,
 ) -> object:
     """The cached scaling fit ``key`` (see FIT_KEYS) of ``rows``.
 
-    With ``measure`` given, a normal likelihood and default priors, the book's own fit
-    (``analysis.models.book_fit``; ``rows`` must then be that measure's fit-table rows), else
-    ``analysis.models.fit_scaling`` on ``rows`` (same settings, so the same posterior cache).
+    With ``measure`` and ``book_fit_of`` given, a normal likelihood and default priors, the
+    book's own fit ``book_fit_of(measure, form, trend)`` (``rows`` must then be that measure's
+    fit-table rows), else ``analysis.models.fit_scaling`` on ``rows`` (same settings, so the
+    same posterior cache).
     """
     from analysis import models
 
     form, trend, likelihood = FIT_KEYS[key]
-    if measure is not None and likelihood == "normal" and prior_multiplier == 1.0:
-        return models.book_fit(measure, form, trend).fit
+    default = likelihood == "normal" and prior_multiplier == 1.0
+    if measure is not None and book_fit_of is not None and default:
+        return book_fit_of(measure, form, trend)
     return models.fit_scaling(
         rows,
         form,
@@ -103,19 +112,36 @@ def scaling_fit(
 def book_inputs(
     assumptions: Assumptions | None = None,
     fit_keys: tuple[str, ...] = ("polynomial", "exponential"),
+    *,
+    tables: object | None = None,
+    fit_table_of: Callable[[str], object] | None = None,
+    book_fit_of: Callable[[str, str, bool], object] | None = None,
 ) -> BookInputs:
-    """Load the data, fit (or load cached) the scaling models and build the cost model."""
+    """The data, the fits (fitted or loaded from the posterior cache) and the cost model.
+
+    :class:`analysis.book.context.BookContext` passes its tables and its per-process fit tables
+    and fits, so that every chapter and check shares one copy; without them, they are loaded.
+    """
     from analysis.data import fit_table, load_tables, primary_results
     from analysis.projection.assumptions import check_targets, load_assumptions
     from analysis.projection.extrapolate import todays_best
 
     a = assumptions or load_assumptions()
-    tables = load_tables()
-    table = fit_table(tables, a.compute_measure)
+    tables = tables if tables is not None else load_tables()
+    if fit_table_of is None:
+
+        def fit_table_of(measure: str) -> object:
+            return fit_table(tables, measure)
+
+    table = fit_table_of(a.compute_measure)
     results = primary_results(tables)
     results = results[results["year"].notna() & results["error"].notna()]
     today = todays_best(results, a.today_through)
     check_targets(a, today.to_dict())
+    fits = {
+        key: scaling_fit(table.rows, key, a.compute_measure, book_fit_of=book_fit_of)
+        for key in fit_keys
+    }
     return BookInputs(
         assumptions=a,
         cost_model=build_cost_model(a),
@@ -124,6 +150,8 @@ def book_inputs(
         excluded=table.excluded,
         results=results,
         today=today,
-        fits={key: scaling_fit(table.rows, key, a.compute_measure) for key in fit_keys},
+        fits=fits,
         n_papers=len(tables.papers),
+        fit_table_of=fit_table_of,
+        book_fit_of=book_fit_of,
     )

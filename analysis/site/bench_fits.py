@@ -3,7 +3,8 @@
 Times every fit from a cold posterior cache (a fresh temporary directory, fresh process state),
 records wall time, compile and sampling time and the smallest bulk ESS per second, then samples
 one model again with PyMC's default NUTS (``pm.sample``) for the nutpie speed ratio. Writes
-``reports/benchmark.json`` and ``reports/benchmark.md``; :func:`glue_benchmark` feeds the appendix.
+``reports/benchmark.json`` and ``reports/benchmark.md``, which
+:mod:`analysis.book.pages.appendix_benchmark` shows in the appendix.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import os
 import platform
 import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -47,19 +47,20 @@ def _fit_record(book: Any, wall: float) -> dict[str, Any]:
 
 
 def time_book_fits() -> list[dict[str, Any]]:
-    """Fit every book model from an empty cache, one after another, timing each."""
+    """Fit every book model, one after another in a fresh context, timing each."""
     from analysis import models
-    from analysis.book.pages import tasks as report
+    from analysis.book.context import LATENT, BookContext
 
+    context = BookContext()
     records = []
     for measure, form, trend in models.book_fit_specs():
         start = time.perf_counter()
-        book = models.book_fit(measure, form, trend)
+        book = context.fit(measure, form, trend)
         records.append(_fit_record(book, time.perf_counter() - start))
     for form in ("polynomial", "exponential"):
         start = time.perf_counter()
-        fit = report.measurement_error_fit(form)
-        book = models.BookFit("latent (all measures)", fit, fit.rows, fit.excluded)
+        fit = context.measurement_fit(form)
+        book = models.BookFit(LATENT, fit, fit.rows, fit.excluded)
         records.append(_fit_record(book, time.perf_counter() - start))
     return records
 
@@ -115,13 +116,6 @@ def run() -> dict[str, Any]:
         start = time.perf_counter()
         fits = time_book_fits()
         cold_total = time.perf_counter() - start
-        from analysis.models.fit import _BOOK_FITS, _TABLES
-
-        _BOOK_FITS.clear()
-        _TABLES.clear()
-        from analysis.book.pages import tasks as report
-
-        report.measurement_error_fit.cache_clear()
         start = time.perf_counter()
         time_book_fits()
         warm_total = time.perf_counter() - start
@@ -169,80 +163,6 @@ def _has_tabulate() -> bool:
     except ImportError:
         return False
     return True
-
-
-def glue_benchmark(path: Path = JSON_PATH) -> None:
-    """Glue the appendix's items from the JSON report, or say how to produce it."""
-    from IPython.display import Markdown
-    from myst_nb import glue
-
-    if not path.exists():
-        glue(
-            "appendix-benchmark-status",
-            Markdown(
-                "The benchmark report `reports/benchmark.json` is not present in this build. "
-                "Produce it with `make bench` (`.venv/bin/python -m analysis.site.bench_fits`)."
-            ),
-            display=False,
-        )
-        glue("appendix-benchmark-table", pd.DataFrame(), display=False)
-        glue("appendix-benchmark-answer", Markdown("Not measured in this build."), display=False)
-        return
-    result = json.loads(path.read_text(encoding="utf-8"))
-    table = pd.DataFrame(result["fits"])[
-        ["fit", "n_obs", "wall_s", "compile_s", "sample_s", "min_ess_bulk", "min_ess_per_s"]
-    ].round(2)
-    cpus = result["machine"]["cpus"]
-    latent = table["fit"].str.startswith("measurement-error")
-    glue(
-        "appendix-benchmark-status",
-        Markdown(
-            f"Measured on {cpus} CPUs: {len(table)} fits from a cold cache took "
-            f"{result['cold_total_s']:.0f} s in all (data loading included): "
-            f"{table.loc[~latent, 'wall_s'].sum():.0f} s for the {int((~latent).sum())} fits of "
-            f"one compute measure each and {table.loc[latent, 'wall_s'].sum():.0f} s for the "
-            f"{int(latent.sum())} measurement-error fits. A rebuild with the cache warm took "
-            f"{result['warm_total_s']:.1f} s. Per fit, wall time, compile and sampling time and "
-            "the smallest bulk ESS per second of sampling:"
-        ),
-        display=False,
-    )
-    glue("appendix-benchmark-table", table, display=False)
-    glue("appendix-benchmark-tasks", per_task_times(result["fits"]), display=False)
-    glue("appendix-benchmark-answer", Markdown(nutpie_sentence(result)), display=False)
-
-
-def per_task_times(fits: list[dict[str, Any]]) -> pd.DataFrame:
-    """Per task: how many fits contain it and their summed wall time (a joint fit covers several
-    tasks at once, so its time counts for each of them; the column does not add up)."""
-    records = [
-        {"task": task, "wall_s": fit["wall_s"]}
-        for fit in fits
-        for task in fit.get("task_names", [])
-    ]
-    if not records:
-        return pd.DataFrame(columns=["task", "fits", "wall_s_of_those_fits"])
-    frame = pd.DataFrame.from_records(records)
-    grouped = frame.groupby("task")["wall_s"]
-    out = pd.DataFrame({"fits": grouped.size(), "wall_s_of_those_fits": grouped.sum().round(1)})
-    return out.reset_index()
-
-
-def nutpie_sentence(result: dict[str, Any]) -> str:
-    """nutpie against PyMC's default NUTS, in words that stay true either way round."""
-    ess_ratio = result["nutpie_vs_pymc_ess_per_s"]
-    wall_ratio = result["nutpie_vs_pymc_wall"]
-    speed = (
-        f"finishes {wall_ratio:.1f} times faster in wall time"
-        if wall_ratio >= 1
-        else f"takes {1 / wall_ratio:.1f} times as long in wall time"
-    )
-    return (
-        f"On {result['pymc_nuts']['fit']}, nutpie reaches {ess_ratio:.1f} times the effective "
-        f"samples per second of PyMC's default NUTS and {speed} (compilation included: nutpie "
-        "compiles each model structure once per process and reuses it for every fit of that "
-        "structure, which the per-fit times above show)."
-    )
 
 
 def main() -> None:

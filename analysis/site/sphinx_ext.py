@@ -29,6 +29,13 @@ from analysis.paths import DATA_DIR, FIGURES_DIR, GENERATED_DIR, REPO_ROOT
 DEFAULT_INPUTS = ("data/*.csv", "data/manual/*.csv", "analysis/**/*.py")
 """Files every executed chapter depends on: the curated data and the analysis code."""
 INPUTS_KEY = re.compile(r"^complim_inputs:\s*\[(?P<files>[^\]]*)\]\s*$", re.M)
+TASK_KEY = re.compile(r"^complim_task:\s*(?P<task>[a-z_]+)\s*$", re.M)
+NO_PPC_FIGURE_KEY = re.compile(r"^complim_ppc_figure:\s*false\s*$", re.M)
+TASK_MARKER = "<!-- complim: task chapter body -->\n"
+TASK_BODY = Path("book") / "_task_body.md"
+"""The body the nine task chapters share (placeholders @@TASK@@, @@SLUG@@, @@NAME@@)."""
+_LEADING_COMMENT = re.compile(r"\A<!--.*?-->\n", re.S)
+_PPC_FIGURE = re.compile(r"<!-- ppc-figure -->\n(.*?)<!-- /ppc-figure -->\n", re.S)
 DIGEST_CELL = (
     "\n```{{code-cell}} ipython3\n:tags: [remove-cell]\n"
     "# inputs digest: this chapter re-executes when its data, code or assumptions change\n"
@@ -71,7 +78,7 @@ def copy_data_files(site_dir: Path = SITE_DIR, data_dir: Path = DATA_DIR) -> lis
 def chapter_inputs(source: str) -> list[str]:
     """Glob patterns of the files a chapter depends on: the defaults plus its front matter's
     ``complim_inputs: [config/assumptions.yaml, ...]``."""
-    match = INPUTS_KEY.search(source.split("\n---", 2)[0] if source.startswith("---") else "")
+    match = INPUTS_KEY.search(front_matter(source))
     extra = [f.strip().strip("'\"") for f in match["files"].split(",")] if match else []
     return [*DEFAULT_INPUTS, *[f for f in extra if f]]
 
@@ -93,6 +100,42 @@ def files_digest(files: list[Path], root: Path) -> str:
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def front_matter(source: str) -> str:
+    """The YAML front matter of a chapter's text ('' when it has none)."""
+    return source.split("\n---", 2)[0] if source.startswith("---") else ""
+
+
+def task_body(task: str, ppc_figure: bool = True, root: Path = REPO_ROOT) -> str:
+    """The shared task-chapter body (:data:`TASK_BODY`) filled in for ``task``, without its
+    posterior predictive figure when ``ppc_figure`` is false (tasks with no fitted series)."""
+    text = _LEADING_COMMENT.sub("", (root / TASK_BODY).read_text(encoding="utf-8"))
+    text = _PPC_FIGURE.sub(lambda m: m.group(1) if ppc_figure else "", text)
+    slug = task.replace("_", "-")
+    return (
+        text.replace("@@TASK@@", task)
+        .replace("@@SLUG@@", slug)
+        .replace("@@NAME@@", task.replace("_", " "))
+    )
+
+
+def expand_task_chapter(app: Sphinx, docname: str, source: list[str]) -> None:
+    """Put the shared body into a task chapter where its marker stands.
+
+    A task chapter's front matter names its task (``complim_task: image_classification``); the
+    chapter keeps its title and any prose of its own around :data:`TASK_MARKER`.
+    """
+    text = source[0]
+    match = TASK_KEY.search(front_matter(text))
+    if match is None or TASK_MARKER not in text:
+        return
+    root = Path(app.srcdir) if app is not None else REPO_ROOT
+    ppc_figure = NO_PPC_FIGURE_KEY.search(front_matter(text)) is None
+    source[0] = text.replace(TASK_MARKER, task_body(match["task"], ppc_figure, root), 1)
+    env = getattr(app, "env", None)
+    if env is not None:
+        env.note_dependency(str(root / TASK_BODY))
 
 
 def add_inputs_digest(app: Sphinx, docname: str, source: list[str]) -> None:
@@ -203,6 +246,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", on_config_inited)
     app.connect("doctree-resolved", add_figure_links)
     app.connect("doctree-resolved", fill_table_links)
+    app.connect("source-read", expand_task_chapter)  # before the digest: the body has the code
     app.connect("source-read", add_inputs_digest)
     app.connect("html-page-context", tidy_page_scripts, priority=900)
     app.add_js_file(VEGA_BUNDLE, priority=200)

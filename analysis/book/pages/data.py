@@ -4,11 +4,27 @@ from __future__ import annotations
 
 import html
 import json
+from types import SimpleNamespace
 
 import altair as alt
 import pandas as pd
+from IPython.display import HTML
 
-from analysis.data import MEASURES, Tables, compute_long, coverage, domain_counts, primary_results
+from analysis.book.context import book_context
+from analysis.book.figures import publish_figure
+from analysis.book.glue import glue_value, setup_chapter
+from analysis.data import (
+    MEASURES,
+    Tables,
+    compute_long,
+    coverage,
+    domain_counts,
+    fit_table,
+    primary_results,
+)
+from analysis.ingest.paper_dates import CONFLICT_DAYS
+from analysis.paths import DATA_DIR
+from analysis.vocab.tasks import PRIMARY_BENCHMARKS, TASKS
 
 MEASURE_LABELS: dict[str, str] = {
     "hardware_burden": "hardware burden",
@@ -198,3 +214,119 @@ _SEARCH_TEMPLATE = """
 </script>
 </div>
 """
+
+
+def publish() -> SimpleNamespace:
+    """Glue the data chapter's counts and tables and publish its figures."""
+    setup_chapter()
+    page_items: dict[str, object] = {}
+    tables = book_context().tables
+    counts = counts_by_task(tables)
+    targets = targets_table(tables).set_index("benchmarks")
+    exclusions = pd.read_csv(DATA_DIR / "reports" / "exclusions.csv")
+    ambiguous = pd.read_csv(DATA_DIR / "reports" / "dedup_ambiguous.csv")
+
+    glue_value("data-papers", len(tables.papers))
+    glue_value("data-results", len(tables.results))
+    glue_value("data-compute-rows", len(tables.compute))
+    glue_value("data-chips", len(tables.hardware))
+    glue_value("data-tasks", len(TASKS))
+    glue_value("data-primary-benchmarks", len(PRIMARY_BENCHMARKS))
+    glue_value("data-primary-results", int(counts.iloc[-1]["results_primary"]))
+    glue_value("data-primary-with-compute", int(counts.iloc[-1]["primary_with_compute"]))
+    glue_value(
+        "data-sources",
+        tables.results["source"].nunique()
+        + tables.compute["source"].nunique()
+        - len(set(tables.results["source"]) & set(tables.compute["source"])),
+    )
+    glue_value("data-papers-undated", int(tables.papers["date"].isna().sum()))
+    glue_value("data-papers-with-authors", int(tables.papers["authors"].notna().sum()))
+    glue_value("data-excluded-rows", int(exclusions["rows"].sum()))
+    glue_value("data-ambiguous", len(ambiguous))
+    for name, key in (
+        ("ImageNet", "imagenet"),
+        ("COCO", "coco"),
+        ("SQuAD 1.1", "squad"),
+        ("WMT 2014", "wmt"),
+    ):
+        glue_value(f"data-target-{key}", int(targets.loc[name, "with_compute"]))
+
+    coverage = pd.read_csv(DATA_DIR / "reports" / "coverage.csv").set_index("benchmark")
+    withheld = pd.read_csv(DATA_DIR / "reports" / "ensemble_withheld.csv")
+    date_conflicts = pd.read_csv(DATA_DIR / "reports" / "date_conflicts.csv")
+    hand_dates = pd.read_csv(DATA_DIR / "manual" / "paper_dates.csv")
+    id_month = tables.papers["date_source"] == "arXiv identifier (submission month)"
+    glue_value("data-date-conflicts", len(date_conflicts))
+    glue_value("data-date-conflict-days", CONFLICT_DAYS)
+    glue_value("data-dates-hand", len(hand_dates))
+    glue_value("data-dates-id-month", int(id_month.sum()))
+    flagged = pd.read_csv(DATA_DIR / "reports" / "flagged_values.csv")
+    scope = pd.read_csv(DATA_DIR / "manual" / "compute_scope.csv")
+    source_flags = pd.read_csv(DATA_DIR / "manual" / "source_flags.csv")
+    manual = tables.results[tables.results["source"] == "manual_results"]
+    facts = tables.compute[tables.compute["source"] == "compute-facts"]
+    glue_value("data-squad-test-with-compute", int(coverage.loc["squad11", "with_any_measure"]))
+    glue_value("data-squad-dev-with-compute", int(coverage.loc["squad11_dev", "with_any_measure"]))
+    squad_in_fits = coverage.loc[["squad11", "squad11_dev"], "with_any_measure_in_fits"]
+    glue_value("data-squad-test-in-fits", int(squad_in_fits["squad11"]))
+    glue_value("data-squad-dev-in-fits", int(squad_in_fits["squad11_dev"]))
+    glue_value("data-squad-in-fits", int(squad_in_fits.sum()))
+    glue_value(
+        "data-in-fits-lost",
+        int((coverage["with_any_measure"] - coverage["with_any_measure_in_fits"]).sum()),
+    )
+    glue_value("data-manual-results", len(manual))
+    glue_value("data-manual-result-papers", manual["paper_id"].nunique())
+    glue_value("data-fact-papers", facts["paper_id"].nunique())
+    glue_value("data-ensemble-withheld", withheld["result_id"].nunique())
+    glue_value("data-scoped-records", len(scope))
+    glue_value("data-source-flags", len(source_flags))
+    glue_value("data-flagged-rows", len(flagged))
+
+    glue_value(
+        "data-counts-table",
+        counts.rename(
+            columns={
+                "task": "task family",
+                "papers": "papers",
+                "papers_with_results": "papers with results",
+                "results": "results",
+                "results_primary": "primary results",
+                "primary_with_compute": "primary with compute",
+            }
+        ).set_index("task family"),
+    )
+
+    per_year = results_by_year(tables)
+    publish_figure(
+        year_chart(per_year),
+        "fig-data-years",
+        per_year,
+        alt_text="Stacked bars of results per publication year, coloured by task family; most "
+        "results date from 2015 to 2020.",
+    )
+
+    cover = coverage_long(tables)
+    publish_figure(
+        coverage_chart(cover),
+        "fig-data-coverage",
+        cover,
+        alt_text="Heat map of the share of each primary benchmark's results that have each compute "
+        "measure; ImageNet and COCO are well covered, speech, face detection and "
+        "generation hardly.",
+    )
+
+    glue_value("data-targets", targets_table(tables).set_index("benchmarks"))
+
+    fits = (
+        pd.DataFrame({m: fit_table(tables, m).rows.groupby("series").size() for m in MEASURES})
+        .fillna(0)
+        .astype(int)
+    )
+    glue_value("data-fit-table", fits)
+
+    glue_value("data-provenance", provenance_table(tables).set_index(["source", "licence"]))
+
+    page_items["results_search"] = HTML(results_search_html(tables))
+    return SimpleNamespace(**page_items)

@@ -1,12 +1,28 @@
-"""The landing page's key findings, computed from the same fits and assumptions as the chapters."""
+"""The landing page (``book/index.md``): its key findings, from the same fits and assumptions as
+the chapters, each with where it came from.
+
+:func:`landing_values` returns every number the page glues as a :class:`Traced` value: the value,
+the function that computed it and the ids of the data rows behind it (``paper_id`` or
+``result_id`` of ``data/*.csv``) or the assumption it restates; :func:`publish` glues them.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from analysis.book import formats
+from analysis.book.charts import fan_chart
+from analysis.book.context import book_context
+from analysis.book.figures import publish_figure
+from analysis.book.glue import glue_value, setup_chapter
+from analysis.book.pages.overview import scope_counts
+from analysis.data import Tables
 from analysis.projection import costs
 from analysis.projection import extrapolate as ex
+from analysis.projection.extrapolate import todays_best_results
 from analysis.projection.inputs import BookInputs
 from analysis.vocab.series import IMAGENET
 
@@ -48,3 +64,106 @@ def headline_fan(inputs: BookInputs, series: str = IMAGENET, points: int = 16) -
     )  # fmt: skip
     fan = grid[grid["quantity"] == "log10_flop"].drop(columns=["quantity"])
     return fan.replace([np.inf, -np.inf], np.nan).reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Traced:
+    """A glued value, the function that computed it and what it was computed from."""
+
+    value: object
+    function: str
+    """Dotted path of the function that computed the value."""
+    rows: tuple[str, ...] = ()
+    """Ids of the rows of ``source`` behind the value."""
+    source: str = ""
+    """The table (``data/results.csv``...) those ids belong to, or the assumptions file."""
+
+
+ASSUMPTIONS = "config/assumptions.yaml"
+
+
+def landing_values(tables: Tables, inputs: BookInputs) -> dict[str, Traced]:
+    """Every number the landing page glues, keyed by glue key, with its function and rows."""
+    a = inputs.assumptions
+    values: dict[str, Traced] = {}
+    papers = ("data/papers.csv", tuple(tables.papers["paper_id"]))
+    results = ("data/results.csv", tuple(tables.results["result_id"]))
+    primary = tables.results.loc[tables.results["benchmark_role"] == "primary", "result_id"]
+    counted_over = {
+        "papers": papers,
+        "first_year": papers,
+        "last_year": papers,
+        "results": results,
+        "tasks": results,
+        "primary_results": ("data/results.csv", tuple(primary)),
+        "primary_benchmarks": ("data/results.csv", tuple(primary)),
+    }
+    for key, value in scope_counts(tables).items():
+        source, ids = counted_over[key]
+        values[f"home-{key}"] = Traced(
+            value, "analysis.book.pages.overview.scope_counts", ids, source
+        )
+
+    def assumption(key: str, value: object) -> Traced:
+        return Traced(
+            value, "analysis.projection.assumptions.load_assumptions", (key,), ASSUMPTIONS
+        )
+
+    values["home-interval"] = assumption("projection.interval", round(100 * a.interval))
+    values["home-year"] = assumption("projection.year", int(a.year))
+    values["home-measure"] = assumption(
+        "projection.compute_measure", inputs.measure.replace("_", " ")
+    )
+    today = todays_best_results(inputs.results, a.today_through).loc[IMAGENET]
+    values["home-imagenet-today"] = Traced(
+        float(inputs.today[IMAGENET]),
+        "analysis.projection.extrapolate.todays_best_results",
+        (str(today["result_id"]),),
+        "data/results.csv",
+    )
+    fitted = inputs.rows.loc[inputs.rows["series"] == IMAGENET, "result_id"]
+    behind = (*map(str, fitted), str(today["result_id"]))
+    projection = headline_projection(inputs)
+    study_target = str(a.targets[IMAGENET][0]).rstrip("0").rstrip(".")
+    values["home-imagenet-target"] = assumption(
+        f"targets.{IMAGENET}", float(a.targets[IMAGENET][0])
+    )
+    for form in FORMS:
+        row = projection[(projection.form == form) & (projection.target == study_target)].iloc[0]
+        for quantity in ("flop", "usd", "t_co2e", "multiplier"):
+            text = formats.power_of_ten_markdown(
+                row[f"log10_{quantity}_median"],
+                row[f"log10_{quantity}_lo"],
+                row[f"log10_{quantity}_hi"],
+            )
+            values[f"home-{form}-{quantity.replace('_', '-')}"] = Traced(
+                text, "analysis.book.pages.index.headline_projection", behind, "data/results.csv"
+            )
+    halving = halving_multiplier(inputs).set_index("form")
+    for form in FORMS:
+        h = halving.loc[form]
+        text = formats.power_of_ten_markdown(
+            h.log10_multiplier_median, h.log10_multiplier_lo, h.log10_multiplier_hi
+        )
+        values[f"home-halving-{form}"] = Traced(
+            text, "analysis.book.pages.index.halving_multiplier", behind, "data/results.csv"
+        )
+    return values
+
+
+def publish() -> None:
+    """Glue the landing page's numbers and publish its ImageNet fan chart."""
+    setup_chapter()
+    context = book_context()
+    inputs = context.projection()
+    for key, traced in landing_values(context.tables, inputs).items():
+        glue_value(key, traced.value)
+    fan = headline_fan(inputs)
+    publish_figure(
+        fan_chart(fan, width=520, height=300, columns=1),
+        "fig-home-imagenet-fan",
+        fan,
+        alt_text="Compute needed to reach a lower ImageNet top-1 error, from today's best error "
+        "down to the study's lowest target, for the polynomial and exponential forms, "
+        "with median lines and 50% and 90% bands that widen as the target falls.",
+    )

@@ -7,13 +7,16 @@ chapter shows under keys prefixed ``task-<slug>-``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import altair as alt
 import numpy as np
 import pandas as pd
 
 from analysis import models
+from analysis.book.context import book_context
+from analysis.book.glue import glue_value, setup_chapter
+from analysis.intervals import interval_of
+from analysis.models.checks import prior_table
 from analysis.models.ols import ols_per_series
 from analysis.vocab.forms import FORMS, Form, error_from_response, response
 from analysis.vocab.series import IMAGENET
@@ -34,26 +37,14 @@ def task_title(task: str) -> str:
     return task.replace("_", " ").capitalize()
 
 
-@cache
 def measurement_error_fit(form: Form) -> models.ScalingFit:
-    """The measurement-error model over every measure (cached)."""
-    from analysis.data import compute_long
-
-    rows = pd.concat(
-        [models.book_fit_table(m).rows for m in models.BOOK_MEASURES], ignore_index=True
-    )
-    compute = compute_long(models.book_tables(), usable_only=True)
-    return models.fit_measurement_error(rows, compute, form)
+    """The measurement-error model over every measure (see :class:`BookContext`)."""
+    return book_context().measurement_fit(form)
 
 
-@cache
 def all_fits() -> tuple[models.BookFit, ...]:
     """Every fit of the book: per measure, form and trend, plus the measurement-error model."""
-    fits = list(models.book_fits())
-    for form in FORMS:
-        fit = measurement_error_fit(form)
-        fits.append(models.BookFit("latent (all measures)", fit, fit.rows, fit.excluded))
-    return tuple(fits)
+    return book_context().all_fits()
 
 
 def diagnostics_table(fits: tuple[models.BookFit, ...] | None = None) -> pd.DataFrame:
@@ -65,9 +56,9 @@ def diagnostics_table(fits: tuple[models.BookFit, ...] | None = None) -> pd.Data
     return table[[*columns, "passed"]].round({"max_rhat": 3, "min_ess_bulk": 0})
 
 
-def _interval(values: np.ndarray) -> tuple[float, float, float]:
-    low, high = np.quantile(values, INTERVAL)
-    return float(np.median(values)), float(low), float(high)
+def _summary(values: np.ndarray) -> tuple[float, float, float]:
+    """(median, lo, hi) at the :data:`INTERVAL` quantiles, interpolated between draws."""
+    return interval_of(values, quantiles=INTERVAL, method="linear")
 
 
 def series_slopes(task: str) -> pd.DataFrame:
@@ -79,7 +70,7 @@ def series_slopes(task: str) -> pd.DataFrame:
             continue
         ols = ols_per_series(fit.rows, fit.form).set_index("series")
         for series in [s for s, t in fit.series_task.items() if t == task]:
-            median, low, high = _interval(fit.series_draws(series)["slope"].to_numpy())
+            median, low, high = _summary(fit.series_draws(series)["slope"].to_numpy())
             records.append(
                 {
                     "measure": book.measure,
@@ -275,9 +266,9 @@ def exclusion_counts(task: str) -> pd.DataFrame:
     out with each reason."""
     records = []
     for measure in models.BOOK_MEASURES:
-        table = models.book_fit_table(measure)
+        table = book_context().fit_table(measure)
         rows = table.rows.loc[table.rows["task"] == task]
-        fit = models.book_fit(measure, "polynomial", False).fit
+        fit = book_context().fit(measure, "polynomial", False).fit
         used = fit.rows.loc[fit.rows["task"] == task]
         left = fit.excluded.loc[fit.excluded["result_id"].isin(rows["result_id"])]
         record = {"measure": measure, "with this measure": len(rows), "in the fit": len(used)}
@@ -294,27 +285,22 @@ def _markdown(text: str) -> object:
     return Markdown(text)
 
 
-def _glue(key: str, value: object) -> None:
-    from myst_nb import glue
-
-    glue(key, value, display=False)
-
-
 def glue_conventions(prefix: str) -> None:
     """Glue the constants the prose names (interval level, PPC levels, diagnostics gate)."""
     from analysis.models.diagnostics import MAX_RHAT, MIN_ESS_BULK
 
-    _glue(f"{prefix}-interval", round(100 * (INTERVAL[1] - INTERVAL[0])))
-    _glue(f"{prefix}-ppc-inner", round(100 * PPC_LEVELS[0]))
-    _glue(f"{prefix}-ppc-outer", round(100 * PPC_LEVELS[1]))
-    _glue(f"{prefix}-ppc-inner-share", PPC_LEVELS[0])
-    _glue(f"{prefix}-ppc-outer-share", PPC_LEVELS[1])
-    _glue(f"{prefix}-max-rhat", MAX_RHAT)
-    _glue(f"{prefix}-min-ess", round(MIN_ESS_BULK))
+    glue_value(f"{prefix}-interval", round(100 * (INTERVAL[1] - INTERVAL[0])))
+    glue_value(f"{prefix}-ppc-inner", round(100 * PPC_LEVELS[0]))
+    glue_value(f"{prefix}-ppc-outer", round(100 * PPC_LEVELS[1]))
+    glue_value(f"{prefix}-ppc-inner-share", PPC_LEVELS[0])
+    glue_value(f"{prefix}-ppc-outer-share", PPC_LEVELS[1])
+    glue_value(f"{prefix}-max-rhat", MAX_RHAT)
+    glue_value(f"{prefix}-min-ess", round(MIN_ESS_BULK))
 
 
 def task_report(task: str) -> TaskSummary:
     """Glue every item of a task chapter (keys ``task-<slug>-...``) and return its summary."""
+    setup_chapter()
     from analysis.book.figures import publish_figure
 
     slug = task_slug(task)
@@ -323,9 +309,9 @@ def task_report(task: str) -> TaskSummary:
     counts = exclusion_counts(task)
     fits = [b for b in all_fits() if task in b.fit.tasks]
     n_results = int(counts["with this measure"].max()) if not counts.empty else 0
-    _glue(f"{prefix}-counts", counts)
-    _glue(f"{prefix}-n-results", n_results)
-    _glue(f"{prefix}-n-fits", len(fits))
+    glue_value(f"{prefix}-counts", counts)
+    glue_value(f"{prefix}-n-results", n_results)
+    glue_value(f"{prefix}-n-fits", len(fits))
     if not fits:
         counts_long = counts.melt(id_vars="measure", var_name="status", value_name="results")
         chart = (
@@ -350,12 +336,12 @@ def task_report(task: str) -> TaskSummary:
         )
         empty = pd.DataFrame()
         for item in ("slopes", "diagnostics", "ppc"):
-            _glue(f"{prefix}-{item}", empty)
-        _glue(f"{prefix}-n-fitted", 0)
-        _glue(f"{prefix}-summary", _markdown(_skipped_text(task, n_results)))
+            glue_value(f"{prefix}-{item}", empty)
+        glue_value(f"{prefix}-n-fitted", 0)
+        glue_value(f"{prefix}-summary", _markdown(_skipped_text(task, n_results)))
         return TaskSummary(task, True, n_results, 0)
     lead = next((b for b in fits if b.measure == PRIMARY_MEASURE), fits[0])
-    lead_fit = models.book_fit(lead.measure, "polynomial", False).fit
+    lead_fit = book_context().fit(lead.measure, "polynomial", False).fit
     series = [s for s, t in lead_fit.series_task.items() if t == task]
     points = lead_fit.rows.loc[lead_fit.rows["series"].isin(series)]
     lines = fitted_lines(lead_fit, series)
@@ -371,15 +357,15 @@ def task_report(task: str) -> TaskSummary:
         ),
     )
     slopes = series_slopes(task)
-    _glue(f"{prefix}-slopes", slopes.round(4))
-    _glue(f"{prefix}-lead-measure", lead.measure.replace("_", " "))
-    _glue(f"{prefix}-n-fitted", len(points))
-    _glue(f"{prefix}-n-series", len(series))
+    glue_value(f"{prefix}-slopes", slopes.round(4))
+    glue_value(f"{prefix}-lead-measure", lead.measure.replace("_", " "))
+    glue_value(f"{prefix}-n-fitted", len(points))
+    glue_value(f"{prefix}-n-series", len(series))
     task_diag = diagnostics_table(tuple(fits))
-    _glue(f"{prefix}-diagnostics", task_diag)
-    _glue(f"{prefix}-n-diag", len(task_diag))
+    glue_value(f"{prefix}-diagnostics", task_diag)
+    glue_value(f"{prefix}-n-diag", len(task_diag))
     ppc = posterior_predictive_check(lead_fit)
-    _glue(f"{prefix}-ppc", ppc.loc[ppc["series"].isin(series)].round(2))
+    glue_value(f"{prefix}-ppc", ppc.loc[ppc["series"].isin(series)].round(2))
     intervals = predictive_intervals(lead_fit, series)
     publish_figure(
         predictive_chart(intervals, f"{task_title(task)}: posterior predictive check"),
@@ -393,11 +379,11 @@ def task_report(task: str) -> TaskSummary:
     )
     lead_slopes = slopes.loc[(slopes["measure"] == lead.measure) & (slopes["form"] == "polynomial")]
     steepest = lead_slopes.sort_values("slope").iloc[0]
-    _glue(f"{prefix}-steepest-series", steepest["series"])
-    _glue(f"{prefix}-steepest-slope", float(steepest["slope"]))
-    _glue(f"{prefix}-steepest-lo", float(steepest["slope_lo"]))
-    _glue(f"{prefix}-steepest-hi", float(steepest["slope_hi"]))
-    _glue(
+    glue_value(f"{prefix}-steepest-series", steepest["series"])
+    glue_value(f"{prefix}-steepest-slope", float(steepest["slope"]))
+    glue_value(f"{prefix}-steepest-lo", float(steepest["slope_lo"]))
+    glue_value(f"{prefix}-steepest-hi", float(steepest["slope_hi"]))
+    glue_value(
         f"{prefix}-summary", _markdown(_summary_text(task, lead.measure, lead_slopes, len(points)))
     )
     return TaskSummary(task, False, n_results, len(points))
@@ -444,7 +430,7 @@ def task_slopes() -> pd.DataFrame:
         slopes = fit.idata.posterior["slope_task"]
         for task in fit.tasks:
             draws = slopes.sel(task=task).values.reshape(-1)
-            median, low, high = _interval(draws)
+            median, low, high = _summary(draws)
             record = {
                 "measure": book.measure,
                 "form": fit.form,
@@ -465,7 +451,7 @@ def loo_verdicts(measure: str = PRIMARY_MEASURE) -> pd.DataFrame:
     """Per task: PSIS-LOO ranks of polynomial vs exponential, with and without trend (log10
     error scale), and whether the best beats the runner-up by more than 2 standard errors."""
     fits = {
-        f"{form}{' + trend' if trend else ''}": models.book_fit(measure, form, trend).fit
+        f"{form}{' + trend' if trend else ''}": book_context().fit(measure, form, trend).fit
         for form in FORMS
         for trend in (False, True)
     }
@@ -545,32 +531,13 @@ def prior_predictive_chart(data: pd.DataFrame) -> alt.FacetChart:
 
 
 def priors_table() -> pd.DataFrame:
-    """The priors of the scaling model, in units of each form's response scale s."""
-    rows = []
-    for form in FORMS:
-        s = models.PRIOR_SCALES[form].scale
-        unit = models.PRIOR_SCALES[form].unit
-        shape = models.SD_PRIOR_SHAPE
-        rows += [
-            (
-                form,
-                "series intercept (at series' mean compute)",
-                f"Normal(median response, {2 * s:g})",
-            ),
-            (form, "field slope (per decade)", f"Normal(0, {s:g})"),
-            (form, "task and series slope sd", f"Gamma({shape:g}, {shape:g}/{s / 4:g})"),
-            (form, "field trend (per year)", f"Normal(0, {s / 4:g})"),
-            (form, "task and series trend sd", f"Gamma({shape:g}, {shape:g}/{s / 16:g})"),
-            (form, "residual sd per series", f"HalfNormal({s:g})"),
-            (form, "Student-t degrees of freedom", "Gamma(2, 0.1)"),
-            (form, "response unit", unit),
-        ]
-    return pd.DataFrame(rows, columns=["form", "parameter", "prior"])
+    """The priors of the scaling model, as the model defines them (from `models.checks`)."""
+    return prior_table()
 
 
 def imagenet_ols(measure: str = PRIMARY_MEASURE) -> pd.Series:
     """The study-style OLS of ImageNet top-1 error on compute, and with a year term."""
-    rows = models.book_fit_table(measure).rows
+    rows = book_context().fit_table(measure).rows
     table = ols_per_series(rows, "polynomial").set_index("series")
     return table.loc[IMAGENET]
 
@@ -581,11 +548,11 @@ def measurement_table(fit: models.ScalingFit) -> pd.DataFrame:
     records = []
     counts = fit.compute_observations.groupby(["measure", "task"]).size()
     for measure in post["measure"].values:
-        noise = _interval(post["noise"].sel(measure=measure).values.reshape(-1))
+        noise = _summary(post["noise"].sel(measure=measure).values.reshape(-1))
         for task in post["task"].values:
             if (measure, task) not in counts.index:
                 continue
-            bias = _interval(post["bias"].sel(measure=measure, task=task).values.reshape(-1))
+            bias = _summary(post["bias"].sel(measure=measure, task=task).values.reshape(-1))
             records.append(
                 {
                     "measure": measure,
@@ -602,15 +569,16 @@ def measurement_table(fit: models.ScalingFit) -> pd.DataFrame:
 
 def methods_report() -> None:
     """Glue every item of the methods chapter (keys ``methods-...``)."""
+    setup_chapter()
     from analysis.book.figures import publish_figure
     from analysis.checks.reproduction import STUDY_IMAGENET_R2, STUDY_IMAGENET_TREND_R2
     from analysis.models import PRIOR_SCALES
 
     glue_conventions("methods")
-    _glue("methods-scale-polynomial", PRIOR_SCALES["polynomial"].scale)
-    _glue("methods-scale-exponential", PRIOR_SCALES["exponential"].scale)
-    _glue("methods-study-r2", round(100 * STUDY_IMAGENET_R2))
-    _glue("methods-study-trend-r2", round(100 * STUDY_IMAGENET_TREND_R2))
+    glue_value("methods-scale-polynomial", PRIOR_SCALES["polynomial"].scale)
+    glue_value("methods-scale-exponential", PRIOR_SCALES["exponential"].scale)
+    glue_value("methods-study-r2", round(100 * STUDY_IMAGENET_R2))
+    glue_value("methods-study-trend-r2", round(100 * STUDY_IMAGENET_TREND_R2))
 
     prior = pd.concat([prior_predictive(form) for form in FORMS], ignore_index=True)
     publish_figure(
@@ -623,10 +591,10 @@ def methods_report() -> None:
             "of its centre (median line, 50% and 90% bands)."
         ),
     )
-    _glue("methods-priors", priors_table())
-    _glue("methods-min-rows", models.MIN_SERIES_ROWS)
-    _glue("methods-min-span", models.MIN_SERIES_SPAN)
-    _glue("methods-min-years", models.MIN_YEAR_SPAN)
+    glue_value("methods-priors", priors_table())
+    glue_value("methods-min-rows", models.MIN_SERIES_ROWS)
+    glue_value("methods-min-span", models.MIN_SERIES_SPAN)
+    glue_value("methods-min-years", models.MIN_YEAR_SPAN)
     settings = models.DEFAULT_SETTINGS
     strict = models.STRICT_SETTINGS
     for name, value in (
@@ -638,35 +606,36 @@ def methods_report() -> None:
         ("strict-draws", strict.draws),
         ("strict-target-accept", strict.target_accept),
     ):
-        _glue(f"methods-{name}", value)
+        glue_value(f"methods-{name}", value)
     table = diagnostics_table()
-    _glue("methods-diagnostics", table)
-    _glue("methods-n-fits", len(table))
+    glue_value("methods-diagnostics", table)
+    glue_value("methods-n-fits", len(table))
     escalated = sum(
         float(b.fit.diagnostics["target_accept"].iloc[0]) > settings.target_accept
         for b in all_fits()
     )
-    _glue("methods-n-escalated", int(escalated))
+    glue_value("methods-n-escalated", int(escalated))
     me = measurement_error_fit("polynomial")
-    _glue("methods-me-table", measurement_table(me).round(2))
-    _glue("methods-me-n", me.n_obs)
-    _glue("methods-me-n-dropped", len(me.dropped_observations))
-    _glue("methods-me-tasks", ", ".join(t.replace("_", " ") for t in me.tasks))
+    glue_value("methods-me-table", measurement_table(me).round(2))
+    glue_value("methods-me-n", me.n_obs)
+    glue_value("methods-me-n-dropped", len(me.dropped_observations))
+    glue_value("methods-me-tasks", ", ".join(t.replace("_", " ") for t in me.tasks))
     bias = me.idata.posterior["bias"]
     fpp = bias.sel(measure="flops_per_pass", task="image_classification").values.reshape(-1)
-    _glue("methods-me-fpp-imagenet", float(np.median(fpp)))
+    glue_value("methods-me-fpp-imagenet", float(np.median(fpp)))
     hb = bias.sel(measure="hardware_burden", task="image_classification").values.reshape(-1)
-    _glue("methods-me-hb-imagenet", float(np.median(hb)))
+    glue_value("methods-me-hb-imagenet", float(np.median(hb)))
     ols = imagenet_ols()
-    _glue("methods-ols-imagenet-n", int(ols["n"]))
-    _glue("methods-ols-imagenet-r2", 100 * float(ols["r2"]))
-    _glue("methods-ols-imagenet-extra-r2", 100 * float(ols["extra_r2_from_trend"]))
-    _glue("methods-ols-imagenet-slope", float(ols["slope"]))
-    _glue("methods-ols-imagenet-se", float(ols["slope_se"]))
+    glue_value("methods-ols-imagenet-n", int(ols["n"]))
+    glue_value("methods-ols-imagenet-r2", 100 * float(ols["r2"]))
+    glue_value("methods-ols-imagenet-extra-r2", 100 * float(ols["extra_r2_from_trend"]))
+    glue_value("methods-ols-imagenet-slope", float(ols["slope"]))
+    glue_value("methods-ols-imagenet-se", float(ols["slope_se"]))
 
 
 def cross_task_report() -> None:
     """Glue every item of the cross-task chapter (keys ``cross-task-...``)."""
+    setup_chapter()
     from analysis.book.figures import publish_figure
 
     glue_conventions("cross-task")
@@ -691,23 +660,23 @@ def cross_task_report() -> None:
             "each task and compute measure; further left means error falls faster with compute."
         ),
     )
-    _glue("cross-task-slopes", slopes.round(3))
+    glue_value("cross-task-slopes", slopes.round(3))
     lead = poly.loc[poly["measure"] == PRIMARY_MEASURE].sort_values("slope")
-    _glue("cross-task-n-tasks", len(lead))
+    glue_value("cross-task-n-tasks", len(lead))
     hungriest = lead.iloc[-1]
     cheapest = lead.iloc[0]
-    _glue("cross-task-hungriest", hungriest["task"].replace("_", " "))
-    _glue("cross-task-hungriest-decades", float(hungriest["decades_per_halving"]))
-    _glue("cross-task-cheapest", cheapest["task"].replace("_", " "))
-    _glue("cross-task-cheapest-decades", float(cheapest["decades_per_halving"]))
+    glue_value("cross-task-hungriest", hungriest["task"].replace("_", " "))
+    glue_value("cross-task-hungriest-decades", float(hungriest["decades_per_halving"]))
+    glue_value("cross-task-cheapest", cheapest["task"].replace("_", " "))
+    glue_value("cross-task-cheapest-decades", float(cheapest["decades_per_halving"]))
     fitted = {t for b in all_fits() for t in b.fit.tasks}
     skipped = [task_title(t) for t in TASKS if t not in fitted]
-    _glue("cross-task-skipped", ", ".join(skipped) if skipped else "none")
-    _glue("cross-task-n-skipped", len(skipped))
+    glue_value("cross-task-skipped", ", ".join(skipped) if skipped else "none")
+    glue_value("cross-task-n-skipped", len(skipped))
     loo = pd.concat(
         [loo_verdicts(m).assign(measure=m) for m in models.BOOK_MEASURES], ignore_index=True
     )
-    _glue("cross-task-loo", loo.round(2))
-    _glue("cross-task-loo-n", len(loo))
-    _glue("cross-task-loo-poly-best", int(loo["best"].str.startswith("polynomial").sum()))
-    _glue("cross-task-loo-clear", int(loo["clear"].sum()))
+    glue_value("cross-task-loo", loo.round(2))
+    glue_value("cross-task-loo-n", len(loo))
+    glue_value("cross-task-loo-poly-best", int(loo["best"].str.startswith("polynomial").sum()))
+    glue_value("cross-task-loo-clear", int(loo["clear"].sum()))

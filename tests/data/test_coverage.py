@@ -12,11 +12,6 @@ from analysis.data import coverage
 
 
 @pytest.fixture(scope="module")
-def tables() -> dataset.Tables:
-    return dataset.load_tables()
-
-
-@pytest.fixture(scope="module")
 def table(tables) -> pd.DataFrame:
     return coverage(tables).set_index("benchmark")
 

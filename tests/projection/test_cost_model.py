@@ -11,6 +11,8 @@ from analysis.paths import sources_dir
 from analysis.projection import costs, trends
 from analysis.projection.assumptions import load_assumptions
 
+pytestmark = pytest.mark.needs_sources  # reads the raw public sources
+
 
 @pytest.fixture(scope="module")
 def assumptions():

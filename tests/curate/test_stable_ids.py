@@ -56,6 +56,7 @@ def _reordered_copy(path, tmp_path, inserted: dict[str, str]):
     return copy
 
 
+@pytest.mark.needs_sources
 def test_shuffling_and_inserting_rows_keeps_every_id(tmp_path, hardware):
     before_results, before_compute = _curated_ids(
         MANUAL_RESULTS_FILE, compute_facts.FACTS_FILE, hardware

@@ -13,6 +13,8 @@ from analysis.ingest.hardware import (
 )
 from analysis.paths import sources_dir
 
+pytestmark = pytest.mark.needs_sources  # reads the raw public sources
+
 
 @pytest.fixture(scope="module")
 def hardware():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from analysis.site import bench_fits as bench
+from analysis.book.pages import appendix_benchmark
 
 
 def _result(wall_ratio: float) -> dict:
@@ -18,16 +18,16 @@ def test_per_task_times_count_each_joint_fit_for_every_task_it_covers() -> None:
         {"wall_s": 10.0, "task_names": ["a", "b"]},
         {"wall_s": 5.0, "task_names": ["a"]},
     ]
-    table = bench.per_task_times(fits).set_index("task")
+    table = appendix_benchmark.per_task_times(fits).set_index("task")
     assert table.loc["a", "fits"] == 2 and table.loc["a", "wall_s_of_those_fits"] == 15.0
     assert table.loc["b", "fits"] == 1 and table.loc["b", "wall_s_of_those_fits"] == 10.0
 
 
 def test_per_task_times_of_an_old_report_without_task_names_is_empty() -> None:
-    assert bench.per_task_times([{"wall_s": 1.0}]).empty
+    assert appendix_benchmark.per_task_times([{"wall_s": 1.0}]).empty
 
 
 def test_nutpie_sentence_reads_right_either_way_round() -> None:
-    assert "finishes 2.0 times faster" in bench.nutpie_sentence(_result(2.0))
-    slower = bench.nutpie_sentence(_result(0.5))
+    assert "finishes 2.0 times faster" in appendix_benchmark.nutpie_sentence(_result(2.0))
+    slower = appendix_benchmark.nutpie_sentence(_result(0.5))
     assert "takes 2.0 times as long" in slower and "faster" not in slower

@@ -13,14 +13,8 @@ from analysis.data import (
     decimal_year,
     fit_table,
     frontier_flags,
-    load_tables,
     primary_results,
 )
-
-
-@pytest.fixture(scope="module")
-def tables() -> Tables:
-    return load_tables()
 
 
 @pytest.mark.parametrize("measure", MEASURES)

@@ -487,6 +487,7 @@ def test_missing_manual_file_is_empty(tmp_path):
     assert records.empty
 
 
+@pytest.mark.needs_sources
 def test_epoch_supplement_keeps_only_known_papers_outside_the_families():
     from analysis.curate.pipeline import epoch_supplement
     from analysis.paths import sources_dir

@@ -12,12 +12,6 @@ from analysis.book.pages.overview import (
     scaling_points,
     scope_counts,
 )
-from analysis.data import load_tables
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return load_tables()
 
 
 def test_scope_counts_are_consistent(tables) -> None:

@@ -105,6 +105,7 @@ def zoo():
     return detection_zoos.read(sources_dir())
 
 
+@pytest.mark.needs_sources
 def test_detectron2_hours_from_seconds_per_iteration(zoo):
     row = zoo[zoo["model"].eq("faster_rcnn_R_50_FPN_3x")].iloc[0]
     assert row["training_hours"] == pytest.approx(0.209 * 270_000 / 3600)
@@ -112,6 +113,7 @@ def test_detectron2_hours_from_seconds_per_iteration(zoo):
     assert row["chip_count"] == 8
 
 
+@pytest.mark.needs_sources
 def test_mmdetection_hours_from_epochs_and_batch(zoo):
     model = "Faster R-CNN R-50-FPN pytorch 1x"
     row = zoo[zoo["model"].eq(model)].iloc[0]
@@ -119,18 +121,21 @@ def test_mmdetection_hours_from_epochs_and_batch(zoo):
     assert row["training_hours"] == pytest.approx(0.353 * 12 * math.ceil(118_287 / 16) / 3600)
 
 
+@pytest.mark.needs_sources
 def test_detectron_total_hours_and_p100(zoo):
     detectron = zoo[zoo["source_file"].str.contains("/detectron/")]
     assert detectron["chip"].eq("NVIDIA P100").all()
     assert detectron["training_hours"].notna().mean() > 0.9
 
 
+@pytest.mark.needs_sources
 def test_keypoint_models_give_pose_records_not_detection(zoo):
     assert zoo.loc[zoo["benchmark"].eq("coco_keypoints"), "metric"].eq("ap").all()
     detection_models = set(zoo.loc[zoo["metric"].eq("box_ap"), "model"])
     assert not any("keypoint" in model.lower() or "Kps" in model for model in detection_models)
 
 
+@pytest.mark.needs_sources
 def test_pycls_row_matches_model_zoo():
     records = pycls.read(sources_dir())
     row = records[records["model"].eq("RegNetX-200MF") & records["metric"].eq("top1_accuracy")]
@@ -160,6 +165,7 @@ def test_records_frame_names_file_record_and_column_of_a_bad_number():
         records_frame(rows, "x", "MIT")
 
 
+@pytest.mark.needs_sources
 def test_reader_names_file_and_missing_column(tmp_path):
     folder = tmp_path / timm_results.SOURCE
     shutil.copytree(sources_dir() / timm_results.SOURCE, folder)
@@ -170,6 +176,7 @@ def test_reader_names_file_and_missing_column(tmp_path):
         timm_results.read(tmp_path)
 
 
+@pytest.mark.needs_sources
 def test_openai_reader_names_row_of_an_unknown_target(tmp_path):
     folder = tmp_path / openai_efficiency.SOURCE
     shutil.copytree(sources_dir() / openai_efficiency.SOURCE, folder)

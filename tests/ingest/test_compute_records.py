@@ -126,6 +126,7 @@ def test_derive_measures_splits_training_flops_by_method():
     assert measures["reported_training_flops"].tolist()[1] == 2e20
 
 
+@pytest.mark.needs_sources
 def test_derive_measures_on_the_real_records():
     from analysis.ingest.compute import pycls
     from analysis.ingest.hardware import build_hardware_table

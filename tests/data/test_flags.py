@@ -12,11 +12,6 @@ from analysis import data as dataset
 from analysis.schema import DataValidationError
 
 
-@pytest.fixture(scope="module")
-def tables() -> dataset.Tables:
-    return dataset.load_tables()
-
-
 def test_committed_flags_exclude_elmo_from_the_epoch_fit(tables) -> None:
     report = pd.read_csv(dataset.DATA_DIR / dataset.FLAGGED_VALUES, dtype=str)
     out = report.loc[report["in_fits"] == "no", "compute_id"]

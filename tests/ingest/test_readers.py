@@ -13,6 +13,8 @@ from analysis.ingest.hardware import CHIP_NAMES
 from analysis.paths import sources_dir
 from analysis.vocab.tasks import TASKS
 
+pytestmark = pytest.mark.needs_sources  # reads the raw public sources
+
 METRICS = ("top1_accuracy", "top5_accuracy", "box_ap", "f1", "em", "bleu", "wer", "ap", "pckh")
 
 MINIMUM_ROWS = {

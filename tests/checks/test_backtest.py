@@ -108,3 +108,11 @@ def test_gate_failures_are_recorded_and_their_rows_counted() -> None:
     assert len(failed) == len(result.scores)
     with pytest.raises(DiagnosticsError):
         bt.run_backtest(rows, failing, cutoffs=(2016.0,))
+
+
+def test_calibration_verdict_bounds() -> None:
+    low, high = bt.CALIBRATION_BAND
+    assert bt.calibration(low) == "about right" and bt.calibration(high) == "about right"
+    assert bt.calibration(low - 0.01) == "too narrow"
+    assert bt.calibration(high + 0.01) == "too wide"
+    assert bt.calibration(float("nan")) == "not assessable"

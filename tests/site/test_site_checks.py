@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from analysis import __version__
-from analysis.site.citation import book_bibtex, read_citation
+from analysis.book.citation import book_bibtex, read_citation
 from analysis.site.linkcheck import broken_links
 from analysis.site.prose_check import scan_chapters, typed_numbers
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _site(tmp_path: Path) -> Path:

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import re
 
-import pytest
-
 from analysis.book.pages.data import (
     MEASURE_LABELS,
     counts_by_task,
@@ -19,12 +17,6 @@ from analysis.book.pages.data import (
     targets_table,
     year_chart,
 )
-from analysis.data import load_tables
-
-
-@pytest.fixture(scope="module")
-def tables():
-    return load_tables()
 
 
 def test_counts_by_task_total_row(tables):

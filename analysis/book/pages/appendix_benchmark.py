@@ -1,0 +1,89 @@
+"""The benchmark appendix (``book/appendix-benchmark.md``): the fit timings of ``make bench``.
+
+Reads ``reports/benchmark.json``, written by :mod:`analysis.site.bench_fits`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.book.glue import glue_value, setup_chapter
+from analysis.paths import REPO_ROOT
+
+JSON_PATH = REPO_ROOT / "reports" / "benchmark.json"
+
+
+def publish(path: Path = JSON_PATH) -> None:
+    """Glue the appendix's items from the JSON report, or say how to produce it."""
+    setup_chapter()
+    from IPython.display import Markdown
+
+    if not path.exists():
+        glue_value(
+            "appendix-benchmark-status",
+            Markdown(
+                "The benchmark report `reports/benchmark.json` is not present in this build. "
+                "Produce it with `make bench` (`.venv/bin/python -m analysis.site.bench_fits`)."
+            ),
+        )
+        glue_value("appendix-benchmark-table", pd.DataFrame())
+        glue_value("appendix-benchmark-answer", Markdown("Not measured in this build."))
+        return
+    result = json.loads(path.read_text(encoding="utf-8"))
+    table = pd.DataFrame(result["fits"])[
+        ["fit", "n_obs", "wall_s", "compile_s", "sample_s", "min_ess_bulk", "min_ess_per_s"]
+    ].round(2)
+    cpus = result["machine"]["cpus"]
+    latent = table["fit"].str.startswith("measurement-error")
+    glue_value(
+        "appendix-benchmark-status",
+        Markdown(
+            f"Measured on {cpus} CPUs: {len(table)} fits from a cold cache took "
+            f"{result['cold_total_s']:.0f} s in all (data loading included): "
+            f"{table.loc[~latent, 'wall_s'].sum():.0f} s for the {int((~latent).sum())} fits of "
+            f"one compute measure each and {table.loc[latent, 'wall_s'].sum():.0f} s for the "
+            f"{int(latent.sum())} measurement-error fits. A rebuild with the cache warm took "
+            f"{result['warm_total_s']:.1f} s. Per fit, wall time, compile and sampling time and "
+            "the smallest bulk ESS per second of sampling:"
+        ),
+    )
+    glue_value("appendix-benchmark-table", table)
+    glue_value("appendix-benchmark-tasks", per_task_times(result["fits"]))
+    glue_value("appendix-benchmark-answer", Markdown(nutpie_sentence(result)))
+
+
+def per_task_times(fits: list[dict[str, Any]]) -> pd.DataFrame:
+    """Per task: how many fits contain it and their summed wall time (a joint fit covers several
+    tasks at once, so its time counts for each of them; the column does not add up)."""
+    records = [
+        {"task": task, "wall_s": fit["wall_s"]}
+        for fit in fits
+        for task in fit.get("task_names", [])
+    ]
+    if not records:
+        return pd.DataFrame(columns=["task", "fits", "wall_s_of_those_fits"])
+    frame = pd.DataFrame.from_records(records)
+    grouped = frame.groupby("task")["wall_s"]
+    out = pd.DataFrame({"fits": grouped.size(), "wall_s_of_those_fits": grouped.sum().round(1)})
+    return out.reset_index()
+
+
+def nutpie_sentence(result: dict[str, Any]) -> str:
+    """nutpie against PyMC's default NUTS, in words that stay true either way round."""
+    ess_ratio = result["nutpie_vs_pymc_ess_per_s"]
+    wall_ratio = result["nutpie_vs_pymc_wall"]
+    speed = (
+        f"finishes {wall_ratio:.1f} times faster in wall time"
+        if wall_ratio >= 1
+        else f"takes {1 / wall_ratio:.1f} times as long in wall time"
+    )
+    return (
+        f"On {result['pymc_nuts']['fit']}, nutpie reaches {ess_ratio:.1f} times the effective "
+        f"samples per second of PyMC's default NUTS and {speed} (compilation included: nutpie "
+        "compiles each model structure once per process and reuses it for every fit of that "
+        "structure, which the per-fit times above show)."
+    )
