@@ -48,6 +48,29 @@ def display_projection_table(table: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def reader_projection_table(table: pd.DataFrame) -> pd.DataFrame:
+    """The projection table's columns as :func:`analysis.book.tables.reader_table` shows them.
+
+    Series and forms stay ids (the reader table names them), each log10 quantity keeps its
+    median, lo and hi columns (shown as one interval of powers of ten), and the wrong-sign count
+    becomes ``n / draws``.
+    """
+    quantities = [
+        "log10_multiplier",
+        "log10_flop",
+        "log10_usd",
+        "log10_t_co2e",
+        "log10_usd_published",
+        "log10_t_co2e_published",
+    ]
+    columns = ["series", "target", "target_error", "form"]
+    columns += [f"{q}_{part}" for q in quantities for part in ("median", "lo", "hi")]
+    out = table[columns].copy()
+    wrong, draws = (table[c].astype(int).astype(str) for c in ("n_wrong_sign", "n_draws"))
+    out["wrong_sign_draws"] = wrong + " / " + draws
+    return out.reset_index(drop=True)
+
+
 def trend_figure_data(model: CostModel, years: np.ndarray | None = None) -> pd.DataFrame:
     """Observations and the fitted trends (median, 90% band) of FLOP per US$ and per joule."""
     years = np.arange(2010, 2031, 0.5) if years is None else years

@@ -178,6 +178,7 @@ COLUMN_LABELS: dict[str, str] = {
     "n_fits": "Fits",
     "n_draws": "Posterior draws",
     "n_wrong_sign": "Wrong-sign draws",
+    "wrong_sign_draws": "Wrong-sign draws",
     "results": "Results",
     "rows": "Rows",
     "papers": "Papers",

@@ -273,7 +273,7 @@ class ReaderTable:
             "<tr>"
             + "".join(
                 f'<td data-sort="{html.escape(_sort_text(c.sort), quote=True)}"'
-                + (' class="num"' if num else "")
+                + (f' class="num{" wrap" if "(" in c.html else ""}"' if num else "")
                 + f">{c.html}</td>"
                 for c, num in zip(row, numeric, strict=True)
             )

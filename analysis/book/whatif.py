@@ -115,7 +115,7 @@ def whatif_draws(inputs: BookInputs, series: str) -> tuple[pd.DataFrame, dict[st
     return draws, defaults
 
 
-def _value_text(field: str, unit: str) -> str:
+def value_text_expr(field: str, unit: str = "") -> str:
     """Vega expression: log10 value ``field`` as ``2.5×10²³ unit`` ('never' for +inf)."""
     v = f"datum.{field}"
     exponent = f"floor({v})"
@@ -209,9 +209,9 @@ def whatif_chart(
         .transform_calculate(
             quantity_name="datum.quantity == 'flop' ? '{flop}' : (datum.quantity == 'usd' ? "
             "'{usd}' : '{co2}')".format(**quantity_names),
-            mid_text=_value_text("mid", ""),
-            lo_text=_value_text("lo", ""),
-            hi_text=_value_text("hi", ""),
+            mid_text=value_text_expr("mid", ""),
+            lo_text=value_text_expr("lo", ""),
+            hi_text=value_text_expr("hi", ""),
         )
         .transform_calculate(
             text="datum.mid_text + ' (' + datum.lo_text + '–' + datum.hi_text + ')'"
@@ -265,8 +265,8 @@ def whatif_chart(
 
 def publish_whatif(
     inputs: BookInputs, series: str, label: str = "fig-whatif-imagenet"
-) -> alt.VConcatChart:
-    """Ship the draws of ``series`` and publish the recomputing chart under ``label``."""
+) -> pd.DataFrame:
+    """Ship the draws of ``series``, publish the recomputing chart under ``label``; the draws."""
     from analysis.book.figures import publish_figure
 
     a = inputs.assumptions
@@ -285,7 +285,7 @@ def publish_whatif(
         kg_per_lb=a.kg_per_lb,
     )
     name = labels.series_name(series)
-    return publish_figure(
+    publish_figure(
         chart,
         label,
         draws,
@@ -296,3 +296,4 @@ def publish_whatif(
         "the polynomial and exponential forms, recomputed in the page from the posterior "
         "draws; three panels draw the same intervals on log scales.",
     )
+    return draws
