@@ -60,6 +60,8 @@ class DataValidationError(ValueError):
     def __init__(
         self, file: str, line: int | None, column: str | None, value: object, problem: str
     ):
+        if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0:
+            value = value.item()  # a NumPy scalar reads as its number: -5.0, not np.float64(-5.0)
         self.file, self.line, self.column, self.value, self.problem = (
             file,
             line,

@@ -118,6 +118,23 @@ def _day(value: str, row: dict[str, str]) -> str | None:
     return _date(value, row)
 
 
+def _v1_date(value: str, row: dict[str, str]) -> str | None:
+    """A hand-entered arXiv v1 date: a real day, not after the build date, in the identifier's
+    month or up to ON_HOLD_DAYS days before it (analysis.ingest.paper_dates)."""
+    from analysis.ingest.paper_dates import ON_HOLD_DAYS, agrees_with_arxiv_id, arxiv_month
+
+    problem = _day(value, row)
+    if problem:
+        return problem
+    arxiv_id = row.get("arxiv_id", "")
+    if arxiv_month(arxiv_id) and not agrees_with_arxiv_id(value, arxiv_id):
+        return (
+            f"cannot be the v1 date of {arxiv_id} (must lie in {arxiv_month(arxiv_id)} or up to "
+            f"{ON_HOLD_DAYS} days before it)"
+        )
+    return None
+
+
 def _one_of(known: object, what: str) -> Check:
     names = tuple(known)  # type: ignore[arg-type]
 
@@ -236,6 +253,7 @@ class Column:
     name: str
     required: bool = False
     checks: tuple[Check, ...] = ()
+    required_when: Callable[[dict[str, str]], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -290,7 +308,7 @@ SCHEMAS: dict[str, ManualFile] = {
                 _c("quantity", True, _one_of(UNITS, "quantity")),
                 _c("value", True, _positive),
                 _c("unit", True, _unit),
-                _c("chip", False, _chip),
+                Column("chip", False, (_chip,), lambda row: row["quantity"] == "chip_count"),
                 _c("source_url", True, _url),
                 _c("source_location", True),
                 _c("note"),
@@ -336,7 +354,7 @@ SCHEMAS: dict[str, ManualFile] = {
             "paper_dates.csv",
             (
                 _c("arxiv_id", True, _arxiv_new),
-                _c("date", True, _day),
+                _c("date", True, _v1_date),
                 _c("source_url", True, _url),
                 _c("source_location", True),
                 _c("note"),
@@ -370,22 +388,6 @@ def read_manual(path: Path, spec: ManualFile) -> tuple[CsvText, list[DataValidat
     first: dict[tuple[str, str], int] = {}
     for line, values in zip(text.lines, text.rows, strict=True):
         row = dict(zip(spec.header, values, strict=True))
-        for column in spec.columns:
-            value = row[column.name]
-            if not value.strip():
-                if column.required:
-                    problems.append(DataValidationError(file, line, column.name, value, "required"))
-                continue
-            if value != value.strip():
-                problems.append(
-                    DataValidationError(file, line, column.name, value, "leading or trailing space")
-                )
-                continue
-            for check in column.checks:
-                problem = check(value, row)
-                if problem:
-                    problems.append(DataValidationError(file, line, column.name, value, problem))
-                    break
         for column in spec.unique:
             key = (column, row[column])
             if not row[column]:
@@ -398,6 +400,22 @@ def read_manual(path: Path, spec: ManualFile) -> tuple[CsvText, list[DataValidat
                 )
             else:
                 first[key] = line
+        for column in spec.columns:
+            value = row[column.name]
+            if not value.strip():
+                if column.required or (column.required_when and column.required_when(row)):
+                    problems.append(DataValidationError(file, line, column.name, value, "required"))
+                continue
+            if value != value.strip():
+                problems.append(
+                    DataValidationError(file, line, column.name, value, "leading or trailing space")
+                )
+                continue
+            for check in column.checks:
+                problem = check(value, row)
+                if problem:
+                    problems.append(DataValidationError(file, line, column.name, value, problem))
+                    break
     return text, problems
 
 
