@@ -189,6 +189,8 @@ COLUMN_LABELS: dict[str, str] = {
     "value": "Reported value",
     "error": "Error (metric units)",
     "target_error": "Target error (metric units)",
+    "today_error": "Today's best error (metric units)",
+    "todays_best_error": "Today's best error (metric units)",
     "slope": "Slope (log10 error per decade of compute)",
     "intercept": "Intercept",
     "ols_slope": "OLS slope",
