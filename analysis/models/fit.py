@@ -49,7 +49,7 @@ class SamplerSettings:
 
 
 DEFAULT_SETTINGS = SamplerSettings()
-STRICT_SETTINGS = SamplerSettings(tune=3000, draws=1500, target_accept=0.999)
+STRICT_SETTINGS = SamplerSettings(tune=3000, draws=3000, target_accept=0.999)
 """Second attempt for a default-settings fit that fails the gate (smaller steps, longer tuning)."""
 
 

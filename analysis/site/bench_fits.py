@@ -109,6 +109,80 @@ def time_pymc_nuts() -> dict[str, Any]:
     }
 
 
+def time_frontier_fits() -> list[dict[str, Any]]:
+    """Fit the three headline frontier forms (cold when the cache is empty), timing each."""
+    from analysis.models import frontier as fm
+    from analysis.projection.frontier import headline_rows
+
+    rows, measure = headline_rows()
+    records = []
+    for form in fm.FRONTIER_FORMS:
+        start = time.perf_counter()
+        fit = fm.fit_frontier(rows, form, label="bench-frontier")
+        wall = time.perf_counter() - start
+        diag = fit.diagnostics.iloc[0]
+        records.append(
+            {
+                "fit": f"frontier / {form}", "measure": measure, "n_obs": len(rows),
+                "wall_s": wall, "min_ess_bulk": float(diag["min_ess_bulk"]),
+                "min_ess_per_s": float(diag["min_ess_bulk"]) / wall, "cache_hit": fit.cache_hit,
+            }
+        )  # fmt: skip
+    return records
+
+
+def time_frontier_pymc_nuts() -> dict[str, Any]:
+    """The polynomial frontier sampled with PyMC's default NUTS (same chains, draws, target)."""
+    import arviz as az
+    import pymc as pm
+
+    from analysis.models import frontier as fm
+    from analysis.projection.frontier import headline_rows
+
+    rows, _ = headline_rows()
+    design = fm.make_design(rows, "polynomial")
+    n_series, n_tasks, n_groups = fm.slot_sizes(design)
+    model = fm.build_frontier_model(
+        n_series, n_tasks, n_groups, "polynomial", fm.PRIORS["polynomial"]
+    )
+    updates = fm.data_updates(design, n_series, n_groups)
+    settings = fm.DEFAULT_SETTINGS
+    start = time.perf_counter()
+    with model:
+        pm.set_data({k: v for k, v in updates.items() if k in model.named_vars})
+        idata = pm.sample(
+            draws=settings.draws, tune=settings.tune, chains=settings.chains, cores=2,
+            target_accept=settings.target_accept, random_seed=settings.seed, progressbar=False,
+            compute_convergence_checks=False,
+        )  # fmt: skip
+    wall = time.perf_counter() - start
+    names = ["intercept", "slope_task", "trend_task", "spread", "gap_share"]
+    ess = az.ess(idata, var_names=names, method="bulk")
+    min_ess = float(min(float(ess[v].min()) for v in names))
+    return {
+        "fit": "frontier / polynomial", "wall_s": wall, "min_ess_bulk": min_ess,
+        "min_ess_per_s": min_ess / wall, "divergences": int(idata.sample_stats["diverging"].sum()),
+    }  # fmt: skip
+
+
+def frontier_benchmark() -> dict[str, Any]:
+    """Cold frontier fits, a warm reload, and nutpie against PyMC's NUTS on the polynomial form."""
+    with tempfile.TemporaryDirectory() as cache_dir:
+        os.environ["COMPLIM_POSTERIOR_CACHE"] = cache_dir
+        cold = time_frontier_fits()
+        warm = time_frontier_fits()
+    pymc = time_frontier_pymc_nuts()
+    nutpie = cold[0]
+    return {
+        "frontier_fits": cold,
+        "frontier_cold_total_s": sum(f["wall_s"] for f in cold),
+        "frontier_warm_total_s": sum(f["wall_s"] for f in warm),
+        "frontier_pymc_nuts": pymc,
+        "frontier_nutpie_vs_pymc_ess_per_s": nutpie["min_ess_per_s"] / pymc["min_ess_per_s"],
+        "frontier_nutpie_vs_pymc_wall": pymc["wall_s"] / nutpie["wall_s"],
+    }
+
+
 def run() -> dict[str, Any]:
     """The whole benchmark, from a cold cache in a temporary directory."""
     with tempfile.TemporaryDirectory() as cache_dir:
@@ -131,6 +205,7 @@ def run() -> dict[str, Any]:
         "pymc_nuts": pymc,
         "nutpie_vs_pymc_ess_per_s": nutpie_fit["min_ess_per_s"] / pymc["min_ess_per_s"],
         "nutpie_vs_pymc_wall": pymc["wall_s"] / nutpie_fit["wall_s"],
+        **frontier_benchmark(),
     }
 
 
@@ -151,10 +226,25 @@ def write_reports(result: dict[str, Any]) -> None:
         f"nutpie vs PyMC NUTS on {result['pymc_nuts']['fit']}: "
         f"{result['nutpie_vs_pymc_ess_per_s']:.1f}x ESS per second, "
         f"{result['nutpie_vs_pymc_wall']:.1f}x wall time.",
+        *_frontier_lines(result),
         "",
         table.to_markdown(index=False) if _has_tabulate() else table.to_string(index=False),
     ]
     MD_PATH.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _frontier_lines(result: dict[str, Any]) -> list[str]:
+    if "frontier_fits" not in result:
+        return []
+    fits = ", ".join(f"{f['fit']} {f['wall_s']:.0f} s" for f in result["frontier_fits"])
+    return [
+        f"Frontier (headline) fits, cold: {result['frontier_cold_total_s']:.1f} s ({fits}); "
+        f"warm: {result['frontier_warm_total_s']:.1f} s.",
+        f"nutpie vs PyMC NUTS on the polynomial frontier: "
+        f"{result['frontier_nutpie_vs_pymc_ess_per_s']:.1f}x ESS per second, "
+        f"{result['frontier_nutpie_vs_pymc_wall']:.1f}x wall time "
+        f"({result['frontier_pymc_nuts']['divergences']} divergences under PyMC's NUTS).",
+    ]
 
 
 def _has_tabulate() -> bool:
@@ -166,8 +256,14 @@ def _has_tabulate() -> bool:
 
 
 def main() -> None:
-    """Run the benchmark and write the reports."""
-    result = run()
+    """Run the benchmark and write the reports (``--frontier``: only the frontier part, merged
+    into the existing report)."""
+    import sys
+
+    if "--frontier" in sys.argv[1:] and JSON_PATH.exists():
+        result = json.loads(JSON_PATH.read_text(encoding="utf-8")) | frontier_benchmark()
+    else:
+        result = run()
     write_reports(result)
     print(MD_PATH.read_text(encoding="utf-8"))
 

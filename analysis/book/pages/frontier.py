@@ -1,0 +1,243 @@
+"""The frontier chapter (``book/frontier.md``): the headline model, priors, fit and forecasts."""
+
+from __future__ import annotations
+
+from functools import cache
+from types import SimpleNamespace
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from analysis.book.context import book_context
+from analysis.book.figures import publish_figure
+from analysis.book.glue import glue_value, setup_chapter
+from analysis.book.tables import glue_table
+from analysis.checks import frontier_backtest as bt
+from analysis.data import primary_results
+from analysis.intervals import format_power_of_ten, interval_of
+from analysis.models import frontier as fm
+from analysis.paths import GENERATED_DIR
+from analysis.projection import frontier as fp
+from analysis.projection.assumptions import load_assumptions
+
+HEADLINE_SERIES = "imagenet/top1_accuracy"
+TARGETS = (5.0, 1.0)
+PARAMETERS = (("slope", "slope_task"), ("trend", "trend_task"), ("gap_share", "gap_share"))
+RECORD_TARGETS = {"coverage_90": (0.85, 0.95), "coverage_50": (0.40, 0.60)}
+"""The backtest targets for later record-setting results (pooled over cutoffs)."""
+
+
+@cache
+def headline_fits() -> dict[str, fm.FrontierFit]:
+    """The three frontier forms fitted on every headline row (cached posteriors)."""
+    rows, _ = fp.headline_rows(book_context().tables)
+    return {form: fm.fit_frontier(rows, form) for form in fm.FRONTIER_FORMS}
+
+
+@cache
+def backtest_run() -> bt.BacktestRun:
+    """The rolling-origin backtest on the headline rows (refits come from the posterior cache)."""
+    rows, _ = fp.headline_rows(book_context().tables)
+    return bt.run(rows)
+
+
+def headline_weights() -> dict[str, float]:
+    """Stacking weights of the forms from the leave-future-out backtest."""
+    return backtest_run().final_weights
+
+
+def todays_best(series: str, through_year: float) -> pd.Series:
+    """The best paper-reported error published up to ``through_year`` and the result behind it."""
+    primary = primary_results(book_context().tables)
+    papers = primary[primary["population"].isin(("paper", "same_weights"))]
+    published = papers[(papers["series"] == series) & (papers["year"] <= through_year)]
+    published = published[published["error"] > 0]
+    return published.loc[published["error"].idxmin(), ["result_id", "model", "error", "year"]]
+
+
+def prior_table() -> pd.DataFrame:
+    """The priors of every form, read from the model's own prior definitions."""
+    rows = []
+    for form, p in fm.PRIORS.items():
+        s = p.scale
+        priors = [
+            ("frontier level", f"Normal(median response, {2 * s:g})"),
+            ("slope per decade (task)", f"Normal(0, {p.slope_task_sd * s:g})"),
+            ("trend per year (task)", f"Normal(0, {p.trend_task_sd * s:g})"),
+            ("composed scale (task)", f"Gamma({fm.SD_SHAPE:g}, mean {p.spread_mean * s:g})"),
+            ("gap share of variance (task)", f"Beta({p.share_a:g}, {p.share_b:g})"),
+        ]
+        if form == "floor":
+            priors.append(("floor / lowest error", f"Beta({p.floor_a:g}, {p.floor_b:g})"))
+        rows += [{"form": form, "parameter": k, "prior": v} for k, v in priors]
+    mu, sd = fm.OFFSET_PRIOR
+    offset = {"form": "all", "parameter": "measure offset (operations)"}
+    rows.append(offset | {"prior": f"Normal({mu:.2f}, {sd:g})"})
+    return pd.DataFrame(rows)
+
+
+def prior_halving(n: int = 4000, seed: int = 2020) -> pd.DataFrame:
+    """Prior predictive of the headline quantity: the log10 multiplier that halves an error
+    (polynomial form), and the share of prior draws whose slope never reaches it."""
+    p = fm.PRIORS["polynomial"]
+    slope = np.random.default_rng(seed).normal(0.0, p.slope_task_sd * p.scale, n)
+    with np.errstate(divide="ignore"):
+        multiplier = np.where(slope < 0, np.log10(0.5) / slope, np.inf)
+    return pd.DataFrame({"slope": slope, "log10_multiplier": multiplier})
+
+
+def task_table(fits: dict[str, fm.FrontierFit]) -> pd.DataFrame:
+    """Per task and form: slope per decade, trend per year and gap share (median and 90%)."""
+    rows = []
+    for form, fit in fits.items():
+        post = fit.posterior
+        for t, task in enumerate(fit.design.tasks):
+            entry = {"task": task, "form": form}
+            for name, var in (
+                ("slope", "slope_task"),
+                ("trend", "trend_task"),
+                ("gap_share", "gap_share"),
+            ):
+                med, lo, hi = interval_of(np.asarray(post[var].isel(task=t)).ravel(), 0.9)
+                entry |= {f"{name}_median": med, f"{name}_lo": lo, f"{name}_hi": hi}
+            rows.append(entry)
+    return pd.DataFrame(rows)
+
+
+def projection_draws(
+    fits: dict[str, fm.FrontierFit], series: str, year: float, best: float
+) -> dict[str, dict[str, np.ndarray]]:
+    """Per quantity and form: draws of log10 compute per target and of the halving multiplier."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for form, fit in fits.items():
+        draws = fit.draws(series)
+        for target in TARGETS:
+            out.setdefault(f"target-{target:g}", {})[form] = fp.frontier_log10_compute(
+                draws, form, target, year
+            )
+        out.setdefault("today", {})[form] = fp.frontier_log10_compute(draws, form, best, year)
+        out.setdefault("halving", {})[form] = fp.halving_log10_multiplier(draws, form, best, year)
+    return out
+
+
+def _glue_interval(key: str, values: np.ndarray, level: float) -> str:
+    med, lo, hi = interval_of(values, level)
+    text = format_power_of_ten(med, lo, hi)
+    glue_value(key, text)
+    return text
+
+
+def backtest_rows() -> pd.DataFrame:
+    """The backtest's rows pooled over cutoffs (``reports/backtest.json`` lists them all)."""
+    rows = pd.DataFrame(bt.report_rows(backtest_run().scores))
+    return rows[rows["cutoff"] == "pooled"].drop(columns="cutoff")
+
+
+def publish() -> SimpleNamespace:
+    """Fit the frontier forms, glue the headline, the priors, the fit and the backtest verdict."""
+    setup_chapter()
+    ctx = book_context()
+    a = load_assumptions()
+    table = fp.headline_table(ctx.tables)
+    rows = table.rows
+    fits = headline_fits()
+    weights = headline_weights()
+
+    glue_value("frontier-n-rows", len(rows))
+    glue_value("frontier-n-papers", int(rows["paper_id"].nunique()))
+    glue_value("frontier-n-series", int(rows["series"].nunique()))
+    glue_value("frontier-n-tasks", int(rows["task"].nunique()))
+    by_measure = rows["measure"].value_counts()
+    for measure in fm.MEASURES:
+        glue_value(f"frontier-n-{measure}", int(by_measure.get(measure, 0)))
+    reasons = (
+        table.excluded["reason"].value_counts().rename_axis("reason").reset_index(name="results")
+    )
+    glue_table("frontier-excluded", reasons)
+    glue_table("frontier-priors", prior_table())
+    prior = prior_halving()
+    glue_value(
+        "frontier-prior-wrong-sign", float(100 * np.mean(np.isinf(prior["log10_multiplier"])))
+    )
+    finite = prior["log10_multiplier"][np.isfinite(prior["log10_multiplier"])]
+    glue_value("frontier-prior-halving", format_power_of_ten(*interval_of(finite.to_numpy(), 0.9)))
+    diagnostics = pd.concat([f.diagnostics for f in fits.values()], ignore_index=True)
+    glue_table(
+        "frontier-diagnostics",
+        diagnostics[["fit", "max_rhat", "min_ess_bulk", "divergences", "passed"]],
+    )
+    glue_table("frontier-tasks", task_table(fits))
+    for form, w in weights.items():
+        glue_value(f"frontier-weight-{form}", float(100 * w))
+
+    year = float(a.year)
+    best = todays_best(HEADLINE_SERIES, a.today_through)
+    glue_value("frontier-best-error", float(best["error"]))
+    glue_value("frontier-best-model", str(best["model"]))
+    glue_value("frontier-best-result", str(best["result_id"]))
+    glue_value("frontier-year", int(year))
+    draws = projection_draws(fits, HEADLINE_SERIES, year, float(best["error"]))
+    level = a.interval
+    headline = {}
+    for quantity, per_form in draws.items():
+        stacked = fp.mixture(per_form, weights, a.seed)
+        headline[quantity] = stacked
+        _glue_interval(f"frontier-{quantity}-stacked", stacked, level)
+        for form, values in per_form.items():
+            _glue_interval(f"frontier-{quantity}-{form}", values, level)
+    glue_value("frontier-level", round(100 * level))
+    for target in TARGETS:
+        share = float(100 * np.mean(np.isinf(headline[f"target-{target:g}"])))
+        glue_value(f"frontier-unreachable-{target:g}", share)
+
+    costs = ctx.projection().model
+    for target in TARGETS:
+        cost = costs.cost_draws(headline[f"target-{target:g}"], year, fm.MEASURES[0], a.seed)
+        _glue_interval(f"frontier-usd-{target:g}", cost["log10_usd"].to_numpy(), level)
+        _glue_interval(f"frontier-tco2-{target:g}", cost["log10_kg_co2e"].to_numpy() - 3.0, level)
+
+    pooled = backtest_rows()
+    glue_table("frontier-backtest", pooled)
+    records = pooled[(pooled["target"] == "records") & (pooled["model"] == "headline")].iloc[0]
+    verdicts = []
+    for column, (lo, hi) in RECORD_TARGETS.items():
+        value = float(records[column])
+        glue_value(f"frontier-records-{column}", 100 * value)
+        met = lo <= value <= hi
+        verdicts.append(met)
+        glue_value(f"frontier-records-{column}-verdict", "within" if met else "outside")
+    crps = pooled[pooled["target"] == "records"].set_index("model")["crps"]
+    beaten = [m for m in bt.BASELINES if m in crps.index and crps["headline"] >= crps[m]]
+    glue_value(
+        "frontier-crps-verdict",
+        "beats every baseline" if not beaten else "does not beat " + ", ".join(beaten),
+    )
+    glue_value("frontier-targets-met", "met" if all(verdicts) and not beaten else "missed")
+    run = backtest_run()
+    out = GENERATED_DIR / "site" / "reports" / "backtest.json"
+    bt.write_report(run, rows, fp.HEADLINE_MEASURE, out)
+    glue_value("frontier-backtest-fits", len(run.fits))
+    pit_counts = bt.pit_histogram(run.scores)
+    pit = pd.DataFrame({"bin": np.arange(10) / 10 + 0.05, "results": pit_counts})
+    chart = (
+        alt.Chart(pit)
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "bin:Q",
+                title="PIT (share of forecast draws below the observed error)",
+                bin=alt.Bin(step=0.1),
+            ),
+            y=alt.Y("results:Q", title="later results"),
+            tooltip=["bin:Q", "results:Q"],
+        )
+        .properties(width=420, height=220)
+    )
+    publish_figure(
+        chart,
+        "fig-frontier-pit",
+        pit,
+        alt_text="Histogram of the PIT of later results under the headline frontier model",
+    )
+    return SimpleNamespace(rows=rows, fits=fits, weights=weights, headline=headline, best=best)

@@ -1,0 +1,77 @@
+"""The rolling-origin backtest's pieces: vintage splits, proper scores, paper-weighted summaries."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.checks import frontier_backtest as bt
+from analysis.models.frontier_sim import simulate
+
+
+@pytest.mark.parametrize("cutoff", bt.CUTOFFS)
+def test_no_training_row_is_public_after_its_cutoff(cutoff):
+    data = simulate(5, n_papers=60, years=(2012.0, 2022.0))
+    train, later = bt.split(data, cutoff)
+    assert (train["year"] < cutoff).all()
+    assert (later["year"] >= cutoff).all()
+    assert set(later["series"]) <= set(train["series"])
+
+
+def test_crps_matches_its_closed_form_for_a_normal_forecast():
+    draws = np.random.default_rng(0).normal(0.0, 1.0, 20000)
+    # CRPS of N(0, 1) at y = 0 is 2 phi(0) - 1/sqrt(pi) = 0.2337
+    assert bt.crps(draws, 0.0) == pytest.approx(0.2337, abs=0.01)
+    assert bt.crps(draws, 3.0) > bt.crps(draws, 0.0)
+
+
+def test_score_counts_interval_hits_and_pit():
+    draws = np.linspace(0.0, 1.0, 1001)
+    inside, outside = bt.score(draws, 0.5), bt.score(draws, 0.97)
+    assert inside["in50"] == 1.0 and inside["in90"] == 1.0
+    assert inside["pit"] == pytest.approx(0.5, abs=0.01)
+    assert outside["in50"] == 0.0 and outside["in90"] == 0.0
+
+
+def test_one_paper_with_many_rows_does_not_dominate_the_summary():
+    many = pd.DataFrame(
+        {"cutoff": 2018.0, "paper_id": "big", "in50": 0.0, "in90": 0.0, "crps": 1.0},
+        index=range(50),
+    )
+    few = pd.DataFrame(
+        {"cutoff": 2018.0, "paper_id": ["a", "b", "c"], "in50": 1.0, "in90": 1.0, "crps": 0.0}
+    )
+    summary = bt.summarise(pd.concat([many, few]))
+    assert (
+        summary["coverage_90"] == pytest.approx(0.75)
+        and summary["papers"] == 4
+        and summary["n"] == 53
+    )
+
+
+def test_report_rows_list_every_cutoff_and_the_pooled_summary():
+    scores = pd.DataFrame(
+        {
+            "cutoff": [2017.0, 2017.0, 2020.5, 2020.5], "target": "all", "model": "headline",
+            "paper_id": ["a", "b", "a", "c"], "in50": [1, 0, 1, 1], "in90": 1.0, "crps": 0.1,
+            "pit": 0.5,
+        }
+    )  # fmt: skip
+    rows = bt.report_rows(scores)
+    assert [r["cutoff"] for r in rows] == ["2017-01-01", "2020-07-01", "pooled"]
+    assert set(rows[0]) == {
+        "cutoff",
+        "target",
+        "model",
+        "n",
+        "papers",
+        "coverage_50",
+        "coverage_90",
+        "crps",
+    }
+    assert rows[-1]["papers"] == 3
+
+
+def test_cutoff_labels_are_dates():
+    assert bt.cutoff_label(2016.0) == "2016-01-01" and bt.cutoff_label(2020.5) == "2020-07-01"

@@ -1,0 +1,145 @@
+"""The frontier model: calibration on simulated data with paper gaps, selection and drift.
+
+The coverage test fits the model on 20 simulated data sets (each split at a cutoff, forecasting
+the later papers) and asserts the pooled 90% and 50% predictive coverage within binomial
+tolerances. Its power: the same check applied to the frontier frozen at the cutoff (no further
+progress, the failure of the book's earlier model) falls outside the tolerance.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from analysis.checks import frontier_backtest as bt
+from analysis.models import frontier as fm
+from analysis.models.frontier_sim import FrontierTruth, simulate
+from analysis.projection import frontier as fp
+
+FAST = fm.FrontierSettings(chains=2, tune=600, draws=1000, target_accept=0.95)
+N_SIMS = 20
+CUTOFF = 2019.0
+
+
+def _tolerance(n: int, p: float, alpha: float = 0.002) -> tuple[float, float]:
+    """Two-sided binomial acceptance band for a coverage of ``p`` over ``n`` forecasts."""
+    lo, hi = stats.binom.ppf([alpha / 2, 1 - alpha / 2], n, p)
+    return lo / n, hi / n
+
+
+@pytest.fixture(scope="module")
+def simulated_scores(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    """Scores of the frontier forecast and of the frozen forecast on 20 simulated data sets."""
+    import os
+
+    os.environ["COMPLIM_POSTERIOR_CACHE"] = str(tmp_path_factory.mktemp("posteriors"))
+    truth_slopes, rows = [], []
+    for seed in range(N_SIMS):
+        data = simulate(seed)
+        train, later = bt.split(data, CUTOFF)
+        fit = fm.fit_frontier(train, "polynomial", FAST, label="sim")
+        slope = fit.draws("sim/top1_accuracy")["slope"]
+        truth_slopes.append(float(np.mean(slope < FrontierTruth().slope)))
+        later = later[~later["paper_id"].isin(train["paper_id"])]
+        for name, frozen in (("frontier", False), ("frozen", True)):
+            forecast = bt._frontier_forecaster(fit, CUTOFF, frozen=frozen)
+            for _, row in later.iterrows():
+                s = bt.score(forecast(row, "all"), float(np.log10(row["error"])))
+                rows.append({"model": name, "seed": seed, "paper_id": row["paper_id"], **s})
+    scores = pd.DataFrame(rows)
+    scores.attrs["slope_pit"] = truth_slopes
+    return scores
+
+
+def _paper_coverage(scores: pd.DataFrame, model: str, column: str) -> tuple[float, int]:
+    """Coverage with one vote per paper (a paper's results share its gap)."""
+    per_paper = scores[scores["model"] == model].groupby(["seed", "paper_id"])[column].mean()
+    return float(per_paper.mean()), len(per_paper)
+
+
+def test_predictive_intervals_cover_new_papers_at_their_nominal_rate(simulated_scores):
+    for column, nominal in (("in90", 0.9), ("in50", 0.5)):
+        coverage, n = _paper_coverage(simulated_scores, "frontier", column)
+        lo, hi = _tolerance(n, nominal)
+        assert lo <= coverage <= hi, (
+            f"{column}: {coverage:.2f} over {n} papers, band {lo:.2f}-{hi:.2f}"
+        )
+
+
+def test_the_check_flags_a_forecast_without_further_progress(simulated_scores):
+    coverage, n = _paper_coverage(simulated_scores, "frozen", "in50")
+    lo, _ = _tolerance(n, 0.5)
+    assert coverage < lo, f"frozen forecast covers {coverage:.2f} of {n} papers at 50%"
+
+
+def test_slope_posterior_is_calibrated_across_simulations(simulated_scores):
+    pit = np.asarray(simulated_scores.attrs["slope_pit"])
+    inside = np.mean((pit > 0.05) & (pit < 0.95))
+    assert inside >= stats.binom.ppf(0.002, N_SIMS, 0.9) / N_SIMS, pit.round(2)
+
+
+def _draws(slope: float = -0.08, trend: float = -0.03, floor: float = 0.0) -> pd.DataFrame:
+    n = 200
+    rng = np.random.default_rng(0)
+    return pd.DataFrame(
+        {
+            "intercept": 1.0 + 0.01 * rng.standard_normal(n), "slope": slope, "trend": trend,
+            "sigma_v": 0.04, "sigma_u": 0.1, "floor": floor, "x0": 20.0, "t0": 2017.0,
+        }
+    )  # fmt: skip
+
+
+def test_a_lower_target_never_needs_less_compute():
+    draws = _draws()
+    targets = [9.0, 7.0, 5.0, 3.0, 1.0]
+    computes = [
+        np.median(fp.frontier_log10_compute(draws, "polynomial", t, 2020.0)) for t in targets
+    ]
+    assert all(a < b for a, b in itertools.pairwise(computes))
+
+
+def test_later_years_need_less_compute_when_progress_is_positive():
+    draws = _draws()
+    early = fp.frontier_log10_compute(draws, "polynomial", 5.0, 2020.0)
+    late = fp.frontier_log10_compute(draws, "polynomial", 5.0, 2025.0)
+    assert np.all(late < early)
+
+
+def test_multiplier_and_absolute_compute_come_from_the_same_draws():
+    draws = _draws()
+    start = fp.frontier_log10_compute(draws, "polynomial", 10.0, 2020.0)
+    end = fp.frontier_log10_compute(draws, "polynomial", 5.0, 2020.0)
+    multiplier = fp.halving_log10_multiplier(draws, "polynomial", 10.0, 2020.0)
+    np.testing.assert_allclose(multiplier, end - start)
+
+
+def test_a_target_below_the_floor_is_unreachable_and_a_wrong_slope_never_reaches():
+    below = fp.frontier_log10_compute(_draws(floor=2.0), "floor", 1.5, 2020.0)
+    wrong = fp.frontier_log10_compute(_draws(slope=0.01), "polynomial", 5.0, 2020.0)
+    assert np.all(np.isinf(below)) and np.all(np.isinf(wrong))
+
+
+def test_stacking_prefers_the_form_with_the_higher_predictive_density():
+    log_density = np.column_stack([np.full(50, -1.0), np.full(50, -3.0)])
+    weights = fp.stacking_weights(log_density)
+    assert weights[0] > 0.95 and weights.sum() == pytest.approx(1.0)
+
+
+def test_design_rejects_unknown_measures_and_forms():
+    data = simulate(0)
+    with pytest.raises(ValueError, match="expected one of"):
+        fm.make_design(data, "cubic")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="measures"):
+        fm.make_design(data.assign(measure="flops_per_pass"), "polynomial")
+
+
+def test_series_with_too_few_papers_are_left_out_with_a_reason():
+    data = simulate(1)
+    few = data[data["paper_id"].isin(data["paper_id"].unique()[:2])].assign(series="tiny/f1")
+    kept, excluded = fm.eligible(pd.concat([data, few]))
+    assert "tiny/f1" not in set(kept["series"])
+    assert set(excluded["series"]) == {"tiny/f1"} and excluded["reason"].str.contains("paper").all()
