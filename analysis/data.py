@@ -16,6 +16,7 @@ them only through here. May import: :mod:`analysis.vocab`, :mod:`analysis.schema
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,10 +75,12 @@ class FitTable:
     """Rows entering a fit for one measure, and the primary results left out (with reasons).
 
     ``rows``: result_id, paper_id, task, benchmark, metric, series ("benchmark/metric"), error
-    (> 0), year (decimal, from the paper date; mid-month for month-only dates), date,
-    log10_compute (log10 FLOP of the measure; median over the best-matched compute rows),
-    measure, is_frontier (beat every earlier result of the series; see :func:`frontier_flags`),
-    score_origin, source. ``excluded``: result_id, series, reason.
+    (> 0), year (decimal, from the result date: the day the score became public; mid-month
+    for month-only dates), date (``result_date``), log10_compute (log10 FLOP of the measure;
+    median over the best-matched compute rows), measure, is_frontier (beat every earlier
+    result of the series; see :func:`frontier_flags`), score_origin, source,
+    architecture_date (the architecture paper's date), population (paper, same_weights,
+    retraining; see :func:`split_population`). ``excluded``: result_id, series, reason.
     """
 
     measure: str
@@ -311,13 +314,27 @@ def _measure_rows_for(tables: Tables, measure: str, usable_only: bool) -> pd.Dat
 
 
 def primary_results(tables: Tables) -> pd.DataFrame:
-    """Results of the primary metric of each primary benchmark, with date, year and series."""
+    """Results of the primary metric of each primary benchmark, with date, year and series.
+
+    ``date`` is the day the score became public (``results.result_date``: a paper's date for
+    its own results, the zoo commit for a zoo score) and ``year`` its decimal year, so every
+    fit, frontier flag and backtest orders results by it; ``architecture_date`` keeps the
+    architecture paper's date. Tables without ``result_date`` (written before it) take the
+    paper's date for both, and a ``population`` from ``score_origin``.
+    """
     results = tables.results
     primary_metric = results["benchmark"].map(
         lambda b: PRIMARY_BENCHMARKS[b].primary_metric if b in PRIMARY_BENCHMARKS else None
     )
     keep = (results["benchmark_role"] == "primary") & (results["metric"] == primary_metric)
-    out = results[keep].merge(tables.papers[["paper_id", "date"]], on="paper_id", how="left")
+    out = results[keep].reset_index(drop=True)
+    if "result_date" in out:
+        out["date"] = out["result_date"]
+    else:
+        out = out.merge(tables.papers[["paper_id", "date"]], on="paper_id", how="left")
+        out["architecture_date"] = out["date"]
+    if "population" not in out:
+        out["population"] = np.where(out["score_origin"] == "paper", "paper", "retraining")
     out["series"] = out["benchmark"] + "/" + out["metric"]
     out["year"] = out["date"].map(decimal_year)
     return out
@@ -408,6 +425,7 @@ def fit_table(tables: Tables, measure: str) -> FitTable:
         [
             "result_id", "paper_id", "task", "benchmark", "metric", "series", "error", "year",
             "date", "log10_compute", "measure", "is_frontier", "score_origin", "source",
+            "architecture_date", "population",
         ]
     ]  # fmt: skip
     excluded = pd.DataFrame(
@@ -452,9 +470,29 @@ def domain_counts(tables: Tables) -> pd.DataFrame:
     return out.reset_index()
 
 
+TRAINING_COMPUTE_METHODS: tuple[str, ...] = ("hardware_burden", "network_operations", "reported")
+"""Training-compute values counted in coverage (issue 12): hardware burden, network
+operations or a stated training FLOP count (not Epoch AI's own estimates)."""
+
+
+def usable_training_compute(tables: Tables) -> tuple[set[str], set[str]]:
+    """result_ids with a usable training-compute value (:data:`TRAINING_COMPUTE_METHODS`) and
+    with a usable FLOPs per pass: attached, not flagged ``in_fits`` = no nor derived from one."""
+    compute = tables.compute[tables.compute["result_id"].notna()]
+    compute = compute[~_uses_unusable(compute, tables.unusable_compute)]
+    flops = compute[
+        (compute["quantity"] == "training_flops") & compute["method"].isin(TRAINING_COMPUTE_METHODS)
+    ]
+    per_pass = compute[compute["quantity"] == "flops_per_pass"]
+    return set(flops["result_id"]), set(per_pass["result_id"])
+
+
 def coverage(tables: Tables) -> pd.DataFrame:
     """Per primary benchmark: primary-metric results, papers, results with each measure, and
-    results with a measure a fit may use (none flagged ``in_fits`` = no nor derived from one)."""
+    results with a measure a fit may use (none flagged ``in_fits`` = no nor derived from one);
+    of the papers' own results (``population`` paper): how many, their papers, how many have a
+    usable training-compute value (:func:`usable_training_compute`) and from how many papers,
+    and how many a usable FLOPs per pass (issue 12, item 4; issue 10, item 3)."""
     from analysis.data import compute_long, primary_results
 
     primary = primary_results(tables)
@@ -465,6 +503,7 @@ def coverage(tables: Tables) -> pd.DataFrame:
     primary = primary.merge(wide, left_on="result_id", right_index=True, how="left")
     in_fits = set(compute_long(tables, usable_only=True)["result_id"])
     primary["_in_fits"] = primary["result_id"].isin(in_fits)
+    training, per_pass = usable_training_compute(tables)
     rows = []
     for benchmark, group in primary.groupby("benchmark"):
         row = {
@@ -480,5 +519,173 @@ def coverage(tables: Tables) -> pd.DataFrame:
             row[f"with_{m}"] = int(group[m].notna().sum()) if m in group else 0
         row["with_any_measure"] = int(group[present].notna().any(axis=1).sum()) if present else 0
         row["with_any_measure_in_fits"] = int(group["_in_fits"].sum())
+        own = group[group["population"] == "paper"] if "population" in group else group
+        trained = own[own["result_id"].isin(training)]
+        row["paper_results"] = len(own)
+        row["paper_papers"] = int(own["paper_id"].nunique())
+        row["paper_with_training_compute"] = len(trained)
+        row["paper_papers_with_training_compute"] = int(trained["paper_id"].nunique())
+        row["paper_with_flops_per_pass"] = int(own["result_id"].isin(per_pass).sum())
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- populations
+
+DEFAULT_POPULATIONS: tuple[str, ...] = ("paper", "same_weights")
+"""Populations of the default fits: results as the papers reported them, and zoo
+re-evaluations of the paper authors' own released weights (issue 10, item 2)."""
+SENSITIVITY_POPULATIONS: tuple[str, ...] = ("retraining",)
+"""Library re-trainings (later recipes) and other re-evaluations: a sensitivity variant."""
+DUPLICATE_TOLERANCE = 0.5
+"""A same-weights zoo score within this many points of a result of the same paper, benchmark
+and metric is the same model and training run (re-evaluations of released weights reproduce
+the paper's score to a few tenths)."""
+DUPLICATE_REASON = (
+    "same training run as the paper's own result in this fit (kept once, as the paper's; "
+    "data/reports/duplicates.csv)"
+)
+RETRAINING_REASON = "library re-training or other re-evaluation (sensitivity population)"
+DEFAULT_REASON = "paper or same-weights result (default population)"
+RESOLUTIONS = frozenset(
+    {"224", "256", "288", "299", "320", "331", "384", "448", "475", "480", "512"}
+)
+"""Numbers in a paper's model name that give the evaluation resolution, not the model."""
+
+
+SIZE_LETTERS = {"t": "tiny", "s": "small", "m": "medium", "b": "base", "l": "large", "h": "huge"}
+"""A size letter in a model name (``Swin-T``, ``ConvNeXt-L``) and the word zoos use for it."""
+SIZE_WORDS = {word: word for word in SIZE_LETTERS.values()} | {"xlarge": "xlarge"}
+
+
+def size_tokens(model: object) -> frozenset[str]:
+    """The numbers that name a model's size in its name: depth, width, variant
+    (``ResNeXt-101 32x4d`` -> {101, 32x4d}; ``EfficientNet-B7`` -> {b7}; ``ConvNeXt-L`` ->
+    {large}), resolutions left out."""
+    if not isinstance(model, str):
+        return frozenset()
+    text = model.casefold()
+    text = re.sub(r"\d+x\d+(?![\dd])", " ", text)  # an input size, 224x224
+    tokens = set(re.findall(r"\d+x\d+d", text))
+    text = re.sub(r"\d+x\d+d", " ", text)
+    parts = re.findall(r"[a-z]+|\d+(?:\.\d+)?", text)
+    for i, part in enumerate(parts):
+        following = parts[i + 1] if i + 1 < len(parts) else ""
+        if part[0].isdigit():
+            before = parts[i - 1] if i else ""
+            tokens.add(before + part if len(before) == 1 else part)
+        elif part in SIZE_WORDS:
+            tokens.add(SIZE_WORDS[part])
+        elif len(part) == 1 and part in SIZE_LETTERS and not following[:1].isdigit():
+            tokens.add(SIZE_LETTERS[part])
+    return frozenset(tokens - RESOLUTIONS)
+
+
+DUPLICATE_COLUMNS: tuple[str, ...] = (
+    "series", "paper_id", "paper_result_id", "paper_model", "paper_value", "zoo_result_id",
+    "zoo_model", "zoo_value", "zoo_source", "difference", "candidates",
+)  # fmt: skip
+
+
+def duplicate_pairs(tables: Tables) -> pd.DataFrame:
+    """Same-weights zoo scores paired with the paper's own result of the same training run.
+
+    A pair: a ``same_weights`` result and a ``paper`` result of the same paper, benchmark and
+    metric whose values differ by at most :data:`DUPLICATE_TOLERANCE`, whose extra training data
+    agree (or one is unknown) and whose model names agree on size (every :func:`size_tokens`
+    number of the paper's name is in the zoo's name: ResNet-50 never pairs with a
+    ResNeXt-101); when several paper results qualify, the nearest (``candidates`` says how
+    many did).
+    """
+    primary = primary_results(tables)
+    if "extra_data" not in primary:
+        primary["extra_data"] = None
+    columns = ["result_id", "paper_id", "series", "model", "value", "extra_data", "source"]
+    zoo = primary.loc[primary["population"] == "same_weights", columns]
+    paper = primary.loc[primary["population"] == "paper", columns[:-1]]
+    pairs = zoo.merge(paper, on=["paper_id", "series"], suffixes=("_zoo", "_paper"))
+    pairs["difference"] = (pairs["value_zoo"] - pairs["value_paper"]).abs().round(6)
+    same_size = [
+        size_tokens(paper_model) <= size_tokens(zoo_model)
+        for paper_model, zoo_model in zip(pairs["model_paper"], pairs["model_zoo"], strict=True)
+    ]
+    same_data = (
+        pairs["extra_data_zoo"].isna()
+        | pairs["extra_data_paper"].isna()
+        | (pairs["extra_data_zoo"] == "unknown")
+        | (pairs["extra_data_paper"] == "unknown")
+        | (pairs["extra_data_zoo"] == pairs["extra_data_paper"])
+    )
+    pairs = pairs[
+        (pairs["difference"] <= DUPLICATE_TOLERANCE)
+        & pd.Series(same_size, index=pairs.index, dtype=bool)
+        & same_data
+    ]
+    if pairs.empty:
+        return pd.DataFrame(columns=list(DUPLICATE_COLUMNS))
+    pairs["candidates"] = pairs.groupby("result_id_zoo")["result_id_paper"].transform("size")
+    best = pairs.sort_values(["result_id_zoo", "difference", "result_id_paper"]).drop_duplicates(
+        "result_id_zoo"
+    )
+    out = best.rename(
+        columns={
+            "result_id_zoo": "zoo_result_id", "result_id_paper": "paper_result_id",
+            "model_zoo": "zoo_model", "model_paper": "paper_model", "value_zoo": "zoo_value",
+            "value_paper": "paper_value", "source": "zoo_source",
+        }
+    )  # fmt: skip
+    return out[list(DUPLICATE_COLUMNS)].sort_values(["series", "paper_id", "zoo_result_id"])
+
+
+@dataclass(frozen=True)
+class PopulationSplit:
+    """One fit table split by population: the default rows (paper and same-weights results,
+    one row per training run), the sensitivity rows (re-trainings), the pairs removed."""
+
+    default: FitTable
+    sensitivity: FitTable
+    duplicates: pd.DataFrame
+
+
+def split_population(fit: FitTable, tables: Tables) -> PopulationSplit:
+    """Default and sensitivity rows of ``fit``; every row left out is in ``excluded``.
+
+    Default: ``paper`` and ``same_weights`` rows; a same-weights zoo row whose paired paper
+    result (:func:`duplicate_pairs`) is also in this fit is left out (the paper's row is kept),
+    and ``is_frontier`` is recomputed among the default population. Sensitivity: the
+    ``retraining`` rows (frontier flags as in ``fit``).
+    """
+    rows = fit.rows
+    pairs = duplicate_pairs(tables)
+    in_fit = set(rows["result_id"])
+    pairs = pairs[pairs["paper_result_id"].isin(in_fit) & pairs["zoo_result_id"].isin(in_fit)]
+    duplicate = rows["result_id"].isin(pairs["zoo_result_id"])
+    retraining = rows["population"].isin(SENSITIVITY_POPULATIONS)
+
+    def left_out(mask: pd.Series, reason: str) -> pd.DataFrame:
+        return pd.DataFrame(
+            {"result_id": rows.loc[mask, "result_id"], "series": rows.loc[mask, "series"],
+             "reason": reason}
+        )  # fmt: skip
+
+    def table(keep: pd.Series, extra: list[pd.DataFrame]) -> FitTable:
+        excluded = pd.concat([fit.excluded, *extra], ignore_index=True)
+        return FitTable(
+            measure=fit.measure,
+            rows=rows[keep].reset_index(drop=True),
+            excluded=excluded.sort_values(["series", "result_id"]).reset_index(drop=True),
+        )
+
+    default = table(
+        ~duplicate & ~retraining,
+        [left_out(duplicate, DUPLICATE_REASON), left_out(retraining, RETRAINING_REASON)],
+    )
+    primary = primary_results(tables)
+    population = primary[
+        primary["population"].isin(DEFAULT_POPULATIONS)
+        & ~primary["result_id"].isin(pairs["zoo_result_id"])
+    ]
+    flags = pd.Series(frontier_flags(population).to_numpy(), index=population["result_id"])
+    default.rows["is_frontier"] = default.rows["result_id"].map(flags).fillna(False).astype(bool)
+    sensitivity = table(retraining, [left_out(~retraining, DEFAULT_REASON)])
+    return PopulationSplit(default=default, sensitivity=sensitivity, duplicates=pairs)

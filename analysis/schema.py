@@ -41,6 +41,9 @@ typo); 1950 admits the classic systems Epoch AI lists (the oldest is from 1960).
 YEAR_MAX = int(DATE_MAX[:4])
 
 SCORE_ORIGINS = ("paper", "library re-evaluation", "library re-training")
+POPULATIONS = ("paper", "same_weights", "retraining")
+"""``results.population``: a paper's own result; a zoo re-evaluation of the paper authors'
+released weights; a library re-training or another re-evaluation (issue 10, item 2)."""
 QUANTITIES = (
     "flops_per_pass",
     "parameters",
@@ -226,6 +229,15 @@ RESULTS = pa.DataFrameSchema(
         "source_record": _text(False),
         "score_origin": _text(False, checks=pa.Check.isin(SCORE_ORIGINS)),
         "licence": _text(False),
+        "result_date": _text(checks=pa.Check.str_matches(_DATE)),
+        "result_date_source": _text(),
+        "result_date_flag": _text(checks=pa.Check.isin(["upper_bound", "snapshot_date"])),
+        "architecture_date": _text(checks=pa.Check.str_matches(_DATE)),
+        "population": _text(False, checks=pa.Check.isin(POPULATIONS)),
+        "extra_data": _text(),
+        "compute_includes_pretraining": _text(
+            checks=pa.Check.isin(["yes", "no", "n/a (no pre-training)", "unknown"])
+        ),
     },
     strict=True,
     ordered=True,
@@ -516,6 +528,36 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
         ),
         "score_origin": "paper, library re-evaluation or library re-training.",
         "licence": "Licence of the source row.",
+        "result_date": (
+            "Day the score became public: a paper's own result, the paper's date; a model-zoo "
+            "score, the first zoo commit listing those weights with that score "
+            "(data/manual/result_dates.csv), never the architecture's date. Fits, frontier "
+            "flags and backtests order results by it."
+        ),
+        "result_date_source": (
+            "How result_date was found: 'paper date', or the zoo commit (repository@hash, "
+            "date, what it adds)."
+        ),
+        "result_date_flag": (
+            "upper_bound: only a later listing could be dated (the score may be older); "
+            "snapshot_date: no history, the zoo snapshot's date; empty otherwise."
+        ),
+        "architecture_date": "Date of the paper that introduced the architecture (papers.date).",
+        "population": (
+            "paper (the paper's own result), same_weights (a zoo re-evaluation of the paper "
+            "authors' released weights, data/manual/same_weights.csv) or retraining (a library "
+            "re-training or another re-evaluation): the default fits use paper and "
+            "same_weights, one row per training run; retraining enters a sensitivity variant."
+        ),
+        "extra_data": (
+            "Image classification only: training data beyond ImageNet-1k (none, ImageNet-21k, "
+            "JFT-300M, JFT-3B, Instagram (...), web image-text (...), other:<named>, unknown), "
+            "from data/manual/extra_data.csv; empty for other tasks."
+        ),
+        "compute_includes_pretraining": (
+            "Image classification only: whether a training-compute value of the row includes "
+            "the pre-training on extra data (yes, no, n/a (no pre-training), unknown)."
+        ),
     },
     "compute.csv": {
         "compute_id": (

@@ -31,8 +31,9 @@ from analysis.curate.identity import (
 from analysis.curate.manual_check import display_name, scope_lines
 from analysis.curate.matching import WITHHELD_COLUMNS, build_compute
 from analysis.curate.publish import ensemble_report, write_data_dictionary, write_datapackage
+from analysis.curate.result_columns import add_result_columns
 from analysis.curate.results import build_results
-from analysis.data import coverage, domain_counts
+from analysis.data import coverage, domain_counts, duplicate_pairs
 from analysis.ingest import _common, leaderboards
 from analysis.ingest.compute_search import SEARCH_COLUMNS, read_search_log, search_report
 from analysis.ingest.paper_dates import (
@@ -342,6 +343,7 @@ def curate(root: Path) -> CurationResult:
     papers = papers[papers["paper_id"].isin(used)]
     conflicts = date_conflicts(records, identity.record_paper, papers, hand_dates)
     papers = papers.drop(columns=["paper_key"])
+    results = add_result_columns(results, papers)
     exclusions = _exclusions(records, identity, board_excluded, duplicates, unused, compute_records)
     exclusions = pd.concat(
         [
@@ -454,5 +456,6 @@ def write_outputs(result: CurationResult, data_dir: Path, references: Path | Non
     search_report(result.compute_search, tables.papers, normalise_title).to_csv(
         reports / "compute_search.csv", index=False
     )
+    duplicate_pairs(tables).to_csv(reports / "duplicates.csv", index=False, float_format="%.10g")
     write_datapackage(tables, data_dir)
     write_data_dictionary(tables, data_dir / "README.md")

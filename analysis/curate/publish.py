@@ -145,6 +145,11 @@ FIELD_CONSTRAINTS: dict[str, dict[str, dict[str, object]]] = {
             "required": True,
             "enum": ["paper", "library re-evaluation", "library re-training"],
         },
+        "result_date": {"pattern": r"\d{4}-\d{2}(-\d{2})?"},
+        "result_date_flag": {"enum": ["upper_bound", "snapshot_date"]},
+        "architecture_date": {"pattern": r"\d{4}-\d{2}(-\d{2})?"},
+        "population": {"required": True, "enum": ["paper", "same_weights", "retraining"]},
+        "compute_includes_pretraining": {"enum": ["yes", "no", "n/a (no pre-training)", "unknown"]},
     },
     "compute": {
         "compute_id": {"required": True, "unique": True},
@@ -234,11 +239,32 @@ REPORT_FIELDS: dict[str, dict[str, str]] = {
         "used, not attached, not attachable, or other.",
         "pass": "The reading pass that made the search (data/manual/README.md).",
     },
+    "duplicates": {
+        "series": "Benchmark and metric of the pair (benchmark/metric).",
+        "paper_id": "Paper whose result and whose released weights the pair share.",
+        "paper_result_id": "The paper's own result (kept in the default fits).",
+        "paper_model": "Model name of the paper's result.",
+        "paper_value": "Score of the paper's result.",
+        "zoo_result_id": "The zoo re-evaluation of the same released weights (left out of the "
+        "default fits when the paper's result is in the same fit).",
+        "zoo_model": "Model name in the zoo.",
+        "zoo_value": "Score of the zoo re-evaluation.",
+        "zoo_source": "The zoo source.",
+        "difference": "Absolute difference of the two scores (points).",
+        "candidates": "Paper results of the same paper, benchmark, metric and model size within "
+        "the tolerance (the nearest is paired).",
+    },
 }
 """Reports described in the descriptor (``reports/<name>.csv``), column -> description."""
 REPORT_TITLES: dict[str, str] = {
     "compute_search": "Searches for training compute in papers and official repositories "
     "(hand-curated in data/manual/compute_search.csv), found or not.",
+    "duplicates": "Pairs of a paper's own result and a zoo re-evaluation of the paper authors' "
+    "released weights: one training run, counted once (analysis.data.duplicate_pairs).",
+}
+REPORT_INPUTS: dict[str, str] = {
+    "compute_search": "manual/compute_search.csv",
+    "duplicates": "manual/same_weights.csv",
 }
 
 
@@ -263,7 +289,7 @@ def _report_resources(data_dir: Path) -> list[dict[str, object]]:
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "licenses": LICENCES,
-                "sources": [{"title": f"data/manual/{name}.csv", "path": f"manual/{name}.csv"}],
+                "sources": [{"title": f"data/{REPORT_INPUTS[name]}", "path": REPORT_INPUTS[name]}],
                 "schema": {"fields": fields},
             }
         )
@@ -368,6 +394,25 @@ Do not edit the CSVs by hand: see `CONTRIBUTING.md`, "Adding a paper".
 * `LICENSE-DATA.md`: licences and attributions. `literature.bib`: hand-written literature.
 * `manual/compute_facts.csv`: compute facts read by hand from papers (with location);
   `manual/results.csv`: results read by hand from papers (see `CONTRIBUTING.md`).
+* `manual/authors.csv`: hand-curated authors (BibTeX form; an organisation that published a
+  model announcement as a braced name such as `{OpenAI}`) and venue of papers whose sources give
+  none, each with the page or record it was read from; they fill an empty `authors` / `venue`
+  of `papers.csv` and never overwrite a source's value (see `manual/README.md`).
+* `manual/result_dates.csv`, `manual/same_weights.csv`, `manual/extra_data.csv`: hand-curated
+  tables about results, keyed by the score itself (source, source_file, model, benchmark,
+  metric, value_reported; never a result_id or a line): the day each model-zoo score became
+  public (the zoo commit that first lists those weights with that score), the zoo scores that
+  re-evaluate the paper authors' own released weights, and the extra training data of every
+  image-classification result (see `manual/README.md`).
+
+Time and population (`results.csv`): `result_date` is the day a score became public (a paper's
+own result: the paper's date; a zoo score: its commit in `manual/result_dates.csv`, never the
+architecture's date; a zoo score without a row stops the rebuild), `architecture_date` the date
+of the paper that introduced the architecture. `analysis.data.primary_results` and every fit
+table take `date` and `year` from `result_date`. `population` is paper, same_weights (a zoo
+re-evaluation of the authors' released weights) or retraining (library re-trainings and other
+re-evaluations): the default rows are paper + same_weights, one row per training run
+(`reports/duplicates.csv`), the sensitivity rows retraining (`analysis.data.split_population`).
 
 Papers are identified across sources by arXiv id (version stripped), else by normalised title
 (case, accents, punctuation and spaces ignored); titles shared by different arXiv ids are listed
@@ -389,6 +434,9 @@ DATA_README_REPORTS = """
 
 * `exclusions.csv`: every source row not kept, counted per source and reason.
 * `dedup_ambiguous.csv`: title matches between different arXiv ids, listed and not merged.
+* `author_conflicts.csv`: papers whose authors (compared by surname) or venue in
+  `manual/authors.csv` disagree with what a source gives: the source's value is kept, the
+  hand-curated one listed with its source.
 * `counts_by_domain.csv`: papers and results per task family.
 * `coverage.csv`: per primary benchmark, results of its primary metric and how many have
   each compute measure; `with_any_measure_in_fits` counts those with at least one measure a
@@ -403,6 +451,12 @@ DATA_README_REPORTS = """
 * `date_conflicts.csv`: papers whose sources' publication dates (arXiv identifier month
   included) disagree by more than 90 days: one column per source with its date(s), the
   chosen date, where it comes from, the rule that chose it and the spread in days.
+* `duplicates.csv`: pairs of a paper's own result and a zoo re-evaluation of the paper
+  authors' released weights (`population` same_weights) of the same paper, benchmark and
+  metric, model size (the numbers and size words of the names) and extra data, whose scores
+  differ by at most 0.5 points (the nearest when several qualify): one training run. The
+  default fits keep the paper's row and leave the zoo row out when both are in the same fit
+  (`analysis.data.split_population`, reason counted in the fit table's `excluded`).
 * `compute_search.csv`: every paper (and benchmark) read for training compute, what was
   looked for, where (stored copies of the text, the official repository at a commit) and the
   outcome, found or not, with its `paper_id` and task; written from the hand-curated
