@@ -14,7 +14,7 @@ from analysis.models import frontier as fm
 from analysis.models.frontier_sim import simulate
 
 SERIES_OF = {"sim": "sim/top1_accuracy"}
-FAST = fm.FrontierSettings(chains=2, tune=600, draws=1000, target_accept=0.95)
+FAST = fm.FrontierSettings(chains=4, tune=800, draws=600, target_accept=0.95)
 
 
 def _write(tmp_path: Path, rows: list[dict[str, object]]) -> Path:

@@ -192,12 +192,14 @@ def _mean_line_forecaster(train: pd.DataFrame) -> Forecaster:
         if row["series"] not in fit.series:
             return np.array([])
         post = SeriesPosterior.from_fit(fit, row["series"], max_draws=N_DRAWS)
+        intercept = post.draws["intercept"].to_numpy(dtype=float)
+        slope = post.draws["slope"].to_numpy(dtype=float)
         noise = post.noise(rng)
         if target == "headline_quantity":
             with np.errstate(divide="ignore", invalid="ignore"):
-                x = post.x0 + (np.log10(row["error"]) - post.intercept - noise) / post.slope
-            return np.where(post.slope < 0, x, np.inf)
-        return post.intercept + post.slope * (row["log10_compute"] - post.x0) + noise
+                x = post.x0 + (np.log10(row["error"]) - intercept - noise) / slope
+            return np.where(slope < 0, x, np.inf)
+        return intercept + slope * (row["log10_compute"] - post.x0) + noise
 
     return forecast
 

@@ -20,7 +20,7 @@ from analysis.models import frontier as fm
 from analysis.models.frontier_sim import FrontierTruth, simulate
 from analysis.projection import frontier as fp
 
-FAST = fm.FrontierSettings(chains=2, tune=600, draws=1000, target_accept=0.95)
+FAST = fm.FrontierSettings(chains=4, tune=800, draws=600, target_accept=0.95)
 N_SIMS = 20
 CUTOFF = 2019.0
 
@@ -39,7 +39,7 @@ def simulated_scores(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     os.environ["COMPLIM_POSTERIOR_CACHE"] = str(tmp_path_factory.mktemp("posteriors"))
     truth_slopes, rows = [], []
     for seed in range(N_SIMS):
-        data = simulate(seed)
+        data = simulate(seed, n_papers=40)
         train, later = bt.split(data, CUTOFF)
         fit = fm.fit_frontier(train, "polynomial", FAST, label="sim")
         slope = fit.draws("sim/top1_accuracy")["slope"]

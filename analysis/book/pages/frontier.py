@@ -17,6 +17,7 @@ from analysis.checks import frontier_backtest as bt
 from analysis.data import primary_results
 from analysis.intervals import format_power_of_ten, interval_of
 from analysis.models import frontier as fm
+from analysis.models.diagnostics import MAX_RHAT, MIN_ESS_BULK
 from analysis.paths import GENERATED_DIR
 from analysis.projection import frontier as fp
 from analysis.projection.assumptions import load_assumptions
@@ -145,6 +146,18 @@ def publish() -> SimpleNamespace:
     weights = headline_weights()
 
     glue_value("frontier-n-rows", len(rows))
+    glue_value("frontier-offset-utilisation", float(10 ** fm.OFFSET_PRIOR[0]))
+    glue_value("frontier-scale-log", fm.PRIORS["polynomial"].scale)
+    glue_value("frontier-scale-points", fm.PRIORS["exponential"].scale)
+    glue_value("frontier-max-rhat", MAX_RHAT)
+    glue_value("frontier-min-ess", int(MIN_ESS_BULK))
+    glue_value("frontier-target-a", TARGETS[0])
+    glue_value("frontier-target-b", TARGETS[1])
+    glue_value("frontier-nominal-90", 90)
+    glue_value("frontier-nominal-50", 50)
+    for column, key in (("coverage_90", "90"), ("coverage_50", "50")):
+        lo, hi = RECORD_TARGETS[column]
+        glue_value(f"frontier-target-{key}", f"{100 * lo:.0f}–{100 * hi:.0f}%")
     glue_value("frontier-n-papers", int(rows["paper_id"].nunique()))
     glue_value("frontier-n-series", int(rows["series"].nunique()))
     glue_value("frontier-n-tasks", int(rows["task"].nunique()))
