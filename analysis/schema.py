@@ -470,8 +470,9 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
         ),
         "title": "Paper title as given by the highest-priority source.",
         "authors": (
-            "Authors as given by a source that lists them (Papers with Code lists none); "
-            "empty if unknown."
+            "Authors as given by a source that lists them (Papers with Code lists none), else "
+            "from data/manual/authors.csv (read from a named page or record; an organisation in "
+            "braces, e.g. {OpenAI}, for a model announcement); empty if unknown."
         ),
         "year": "Publication year (from date when known, else from the source's year).",
         "date": (
@@ -485,7 +486,7 @@ FIELD_DESCRIPTIONS: dict[str, dict[str, str]] = {
             " date), a source's paper_date, the arXiv identifier's month, a published month or"
             " a leaderboard submission date."
         ),
-        "venue": "Venue when a source gives it; mostly empty.",
+        "venue": "Venue when a source gives it, else from data/manual/authors.csv; often empty.",
         "arxiv_id": "arXiv identifier without version (e.g. 1512.03385).",
         "doi": "DOI when a source gives it.",
         "url": "Paper URL (first source URL, else the arXiv abstract page).",

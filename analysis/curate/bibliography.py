@@ -29,12 +29,20 @@ def escape_latex(text: str) -> str:
 
 
 def bibtex_authors(authors: object) -> str | None:
-    """``"Kaiming He, Xiangyu Zhang"`` -> ``"Kaiming He and Xiangyu Zhang"``; None if unknown."""
+    """``"Kaiming He, Xiangyu Zhang"`` -> ``"Kaiming He and Xiangyu Zhang"``; None if unknown.
+    A braced corporate author (``{OpenAI}``, from ``data/manual/authors.csv``) keeps its braces,
+    so that BibTeX does not split it into given and family names."""
     if not isinstance(authors, str) or not authors.strip():
         return None
     names = [n.strip() for n in re.split(r";|,(?![^()]*\))| and ", authors) if n.strip()]
-    names = [escape_latex(n) for n in names if not re.fullmatch(r"et al\.?", n)]
+    names = [_bibtex_name(n) for n in names if not re.fullmatch(r"et al\.?", n)]
     return " and ".join(names) if names else None
+
+
+def _bibtex_name(name: str) -> str:
+    if name.startswith("{") and name.endswith("}") and len(name) > 2:
+        return "{" + escape_latex(name[1:-1]) + "}"
+    return escape_latex(name)
 
 
 def paper_entry(paper: pd.Series) -> Entry:

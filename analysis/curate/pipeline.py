@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.curate.authors import MANUAL_AUTHORS_FILE, fill_authors, read_manual_authors
 from analysis.curate.identity import (
     PaperIdentity,
     build_papers,
@@ -61,6 +62,9 @@ class CurationResult:
     date_conflicts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["paper_id"]))
     compute_search: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(SEARCH_COLUMNS))
+    )
+    author_conflicts: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["paper_id"])
     )
 
 
@@ -343,6 +347,7 @@ def curate(root: Path) -> CurationResult:
     papers = papers[papers["paper_id"].isin(used)]
     conflicts = date_conflicts(records, identity.record_paper, papers, hand_dates)
     papers = papers.drop(columns=["paper_key"])
+    papers, author_conflicts = fill_authors(papers, read_manual_authors(MANUAL_AUTHORS_FILE))
     results = add_result_columns(results, papers)
     exclusions = _exclusions(records, identity, board_excluded, duplicates, unused, compute_records)
     exclusions = pd.concat(
@@ -372,6 +377,7 @@ def curate(root: Path) -> CurationResult:
         ensemble_withheld=withheld,
         date_conflicts=conflicts,
         compute_search=search_log,
+        author_conflicts=author_conflicts,
     )
 
 
@@ -444,6 +450,7 @@ def write_outputs(result: CurationResult, data_dir: Path, references: Path | Non
         reports / "ensemble_withheld.csv", index=False
     )
     result.date_conflicts.to_csv(reports / "date_conflicts.csv", index=False)
+    result.author_conflicts.to_csv(reports / "author_conflicts.csv", index=False)
     flagged_values(result.compute, FLAGS_FILE).to_csv(
         reports / "flagged_values.csv", index=False, float_format="%.10g"
     )
