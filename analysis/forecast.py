@@ -9,7 +9,8 @@ benchmark's error unit, e.g. % top-1 error) of a new paper's result at that comp
 from the stacked frontier forms fitted on the rows public before the cutoff, and
 ``p_new_record``, the probability that such a result beats the best error public by then.
 
-May import: every stage below :mod:`analysis.book`.
+May import: :mod:`analysis.data`, :mod:`analysis.models`, :mod:`analysis.projection` and
+:mod:`analysis.checks` (it belongs to the checks stage).
 """
 
 from __future__ import annotations

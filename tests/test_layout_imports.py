@@ -25,7 +25,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("curate", ("analysis.curate",)),
     ("models", ("analysis.models",)),
     ("projection", ("analysis.projection",)),
-    ("checks", ("analysis.checks",)),
+    ("checks", ("analysis.checks", "analysis.forecast")),
     ("book", ("analysis.book",)),
     ("site", ("analysis.site",)),
     ("testing", ("analysis.testing",)),
