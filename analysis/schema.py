@@ -285,7 +285,13 @@ SCHEMAS: dict[str, pa.DataFrameSchema] = {
     "compute.csv": COMPUTE,
     "hardware.csv": HARDWARE,
 }
-POSITIVE_HARDWARE_COLUMNS = ("peak_fp32_flops", "peak_fp16_flops", "peak_tensor_flops", "tdp_watts")
+POSITIVE_HARDWARE_COLUMNS = (
+    "peak_fp32_flops",
+    "peak_fp16_flops",
+    "peak_tensor_flops",
+    "tdp_watts",
+    "launch_price_usd",
+)
 
 
 def _first_failure(exc: SchemaError | SchemaErrors) -> tuple[object, object, object, str]:
@@ -299,6 +305,16 @@ def _first_failure(exc: SchemaError | SchemaErrors) -> tuple[object, object, obj
 
 def validate_frame(file: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Validate one parsed table against its schema, raising :class:`DataValidationError`."""
+    for column, spec in SCHEMAS[file].columns.items():
+        if spec.unique and column in frame:
+            repeated = frame[column].notna() & frame[column].duplicated(keep="first")
+            if repeated.any():
+                index = repeated.idxmax()
+                first = frame.index[frame[column] == frame.at[index, column]][0]
+                raise DataValidationError(
+                    file, line_of(index, file), column, frame.at[index, column],
+                    f"duplicate (also on line {line_of(first, file)})",
+                )  # fmt: skip
     try:
         return SCHEMAS[file].validate(frame, lazy=True)
     except (SchemaErrors, SchemaError) as exc:

@@ -85,6 +85,19 @@ def _url(value: str, row: dict[str, str]) -> str | None:
     return None if re.fullmatch(URL, value) else "not an http(s) URL"
 
 
+def _paper_url(value: str, row: dict[str, str]) -> str | None:
+    """An http(s) URL; an arXiv URL must name the row's ``arxiv_id`` (else the row would join
+    another paper)."""
+    problem = _url(value, row)
+    if problem:
+        return problem
+    found = re.search(r"arxiv\.org/(?:abs|pdf)/(\d{4}\.\d{4,5})", value)
+    arxiv_id = row.get("arxiv_id", "")
+    if found and arxiv_id and found.group(1) != arxiv_id:
+        return f"names arXiv {found.group(1)}, but arxiv_id is {arxiv_id}"
+    return None
+
+
 def _arxiv(value: str, row: dict[str, str]) -> str | None:
     if re.fullmatch(ARXIV_ID, value):
         return None
@@ -282,7 +295,7 @@ SCHEMAS: dict[str, ManualFile] = {
                 _c("result_key", True, _slug),
                 _c("arxiv_id", False, _arxiv),
                 _c("paper_title", True),
-                _c("paper_url", True, _url),
+                _c("paper_url", True, _paper_url),
                 _c("paper_date", False, _date),
                 _c("authors"),
                 _c("model", True),
@@ -302,7 +315,7 @@ SCHEMAS: dict[str, ManualFile] = {
                 _c("fact_id", True, _slug),
                 _c("arxiv_id", True, _arxiv_new),
                 _c("paper_title"),
-                _c("paper_url", False, _url),
+                _c("paper_url", False, _paper_url),
                 _c("model"),
                 _c("benchmark", False, _fact_benchmark),
                 _c("quantity", True, _one_of(UNITS, "quantity")),

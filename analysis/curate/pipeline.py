@@ -14,6 +14,7 @@ Part of the curate stage; imports vocab, ingest and data only.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,7 @@ from analysis.ingest.paper_dates import (
     read_manual_dates,
 )
 from analysis.paths import DATA_DIR, REFERENCES_FILE
+from analysis.vocab.measures import DERIVED_MEASURES
 
 # --------------------------------------------------------------------------- orchestration
 
@@ -288,23 +290,57 @@ def check_flags(compute: pd.DataFrame, path: Path) -> None:
     present = set(
         zip(compute["source"], compute["source_record"], compute["quantity"], strict=True)
     )
+    records = {key[:2] for key in present}
+    source_values: dict[tuple[str, str, str], set[float]] = {}
+    given = compute[~compute["method"].isin(DERIVED_MEASURES)]
+    for key in zip(given["source"], given["source_record"], given["quantity"], given["value"],
+                   strict=True):  # fmt: skip
+        source_values.setdefault(key[:3], set()).add(float(key[3]))
     for line, row in zip(scope_lines(path), flags.itertuples(index=False), strict=True):
         if (row.source, row.source_record, row.quantity) not in present:
+            column = "quantity" if (row.source, row.source_record) in records else "source_record"
             raise ValueError(
-                f"{display_name(path)}, line {line}, column source_record: no "
+                f"{display_name(path)}, line {line}, column {column}: no "
                 f"{row.quantity} value of record {row.source_record!r} in source "
                 f"{row.source!r} (the flag would flag nothing)"
+            )
+        values = source_values.get((row.source, row.source_record, row.quantity), set())
+        if not any(math.isclose(float(row.value), v, rel_tol=1e-9) for v in values):
+            raise ValueError(
+                f"{display_name(path)}, line {line}, column value: the source now gives "
+                f"{', '.join(f'{v:g}' for v in sorted(values))}, not {row.value!r} (re-read the "
+                "source: the finding may no longer hold)"
             )
 
 
 def flagged_values(compute: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Compute rows carrying a value flagged in ``path``: compute_id, result_id and the finding."""
+    """Compute rows carrying a value flagged in ``path``, and every row derived from one (through
+    ``derived_from``, at any depth), with the flag's ``in_fits``, finding and evidence.
+
+    A flag is on a value the source gives (method reported or the source's own estimate); a
+    measure derived here from other quantities (hardware burden, network operations) is listed
+    once per flagged ingredient, never matched to a flag on the source's own training FLOP."""
     flags = pd.read_csv(path, dtype=str).drop(columns=["value"])
-    rows = compute.merge(flags, on=["source", "source_record", "quantity"])
+    given = compute[~compute["method"].isin(DERIVED_MEASURES)]
+    rows = given.merge(flags, on=["source", "source_record", "quantity"])
     columns = ["compute_id", "paper_id", "result_id", "source", "source_record", "quantity"]
-    return rows[[*columns, "value", "method", "in_fits", "finding", "evidence"]].sort_values(
-        "compute_id"
-    )
+    columns = [*columns, "value", "method", "in_fits", "finding", "evidence"]
+    listed = rows[columns]
+    children = compute[compute["derived_from"].notna()].assign(
+        _parent=lambda frame: frame["derived_from"].str.split(";")
+    ).explode("_parent")
+    out, newest = [listed], listed
+    seen = set(zip(listed["compute_id"], listed["finding"], strict=True))
+    while not newest.empty:
+        flag = newest[["compute_id", "in_fits", "finding", "evidence"]].rename(
+            columns={"compute_id": "_parent"}
+        )
+        hit = children.merge(flag, on="_parent")[columns].drop_duplicates(["compute_id", "finding"])
+        keep = [key not in seen for key in zip(hit["compute_id"], hit["finding"], strict=True)]
+        newest = hit[pd.Series(keep, index=hit.index, dtype=bool)]
+        seen.update(zip(newest["compute_id"], newest["finding"], strict=True))
+        out.append(newest)
+    return pd.concat(out, ignore_index=True).sort_values(["compute_id", "quantity", "finding"])
 
 
 def curate(root: Path) -> CurationResult:

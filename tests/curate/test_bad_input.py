@@ -257,6 +257,8 @@ MANUAL_CASES = [
     pytest.param(cell("results.csv", R, "source_url", ""), "required", id="MR no source_url"),
     pytest.param(cell("results.csv", R, "source_url", "not a url"), "URL", id="MR bad source_url"),
     pytest.param(cell("results.csv", R, "paper_url", "ftp//x"), "URL", id="MR bad paper_url"),
+    pytest.param(cell("results.csv", R, "paper_url", "https://arxiv.org/abs/1810.04805"),
+                 "but arxiv_id is 1907.11692", id="MR paper_url of another paper"),
     pytest.param(cell("results.csv", R, "source_location", ""), "required",
                  id="MR no source_location"),
     pytest.param(cell("results.csv", R, "model", ""), "required", id="MR no model"),
@@ -305,6 +307,8 @@ MANUAL_CASES = [
                  id="CF duplicate fact_id"),
     pytest.param(cell("compute_facts.csv", H, "source_url", ""), "required",
                  id="CF no source_url"),
+    pytest.param(cell("compute_facts.csv", H, "paper_url", "https://arxiv.org/abs/1810.04805"),
+                 "but arxiv_id is 1706.03762", id="CF paper_url of another paper"),
     pytest.param(cell("compute_facts.csv", H, "arxiv_id", "1706.03762v5"), "without version",
                  id="CF versioned arxiv_id"),
     pytest.param(second_value, "already given", id="CF two values of one quantity"),
@@ -453,6 +457,7 @@ def _after_multiline_title() -> int:
 DERIVED = _first_with("compute.csv", "derived_from", bool)
 CHIP_ROW = _first_with("compute.csv", "chip", bool)
 AFTER_MULTILINE = _after_multiline_title()
+PRICED = _first_with("hardware.csv", "launch_price_usd", bool)
 
 TABLE_CASES = [
     pytest.param(table_cell("results.csv", 1, "value", "abc"), "not a number", id="CT value abc"),
@@ -475,6 +480,10 @@ TABLE_CASES = [
                  id="CT date after the build date"),
     pytest.param(table_cell("hardware.csv", 1, "peak_fp32_flops", "-1e12", -1e12), "",
                  id="CT negative peak"),
+    pytest.param(table_cell("hardware.csv", PRICED, "launch_price_usd", "-999", -999.0),
+                 "must be positive", id="CT negative launch price"),
+    pytest.param(duplicate_of_line_2("results.csv", "result_id"), "duplicate (also on line 2)",
+                 id="CT duplicate result_id"),
     pytest.param(raw("results.csv", prepend_bom, 1, None, "\ufeff"), "byte-order mark",
                  id="CT BOM"),
     pytest.param(raw("compute.csv", lambda b: b.replace(b"\n", b"\n\n", 2).replace(
@@ -517,6 +526,53 @@ def test_a_dangling_resource_path_fails_the_data_package_check(
     assert message.startswith("error: datapackage.json, column 'resources[")
     assert message.endswith("file does not exist (value: 'hardwre.csv')")
     assert digest(data) == before
+
+
+# --------------------------------------------------------------------------- flags after ingest
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "problem"),
+    [
+        pytest.param("source_record", "row 1460: RoBERTa Larg", "the flag would flag nothing",
+                     id="flags misspelt record"),
+        pytest.param("quantity", "epochs", "the flag would flag nothing",
+                     id="flags quantity the record lacks"),
+        pytest.param("value", "96", "the source now gives 120", id="flags stale value"),
+    ],
+)  # fmt: skip
+def test_a_flag_must_match_a_source_value(
+    tmp_path: Path, tables, column: str, value: str, problem: str
+) -> None:
+    from analysis.curate.pipeline import check_flags
+
+    flags = tmp_path / "source_flags.csv"
+    shutil.copy2(MANUAL / "source_flags.csv", flags)
+    line = set_cell(flags, "row 1460: RoBERTa Large", column, value)
+    with pytest.raises(ValueError) as error:
+        check_flags(tables.compute, flags)
+    message = str(error.value)
+    assert message.startswith(f"{flags}, line {line}, column {column}: "), message
+    assert problem in message
+
+
+def test_flagged_values_lists_derived_rows_under_their_ingredients_flags(tables) -> None:
+    """Every row built from a flagged value is listed with that value's flag (RoBERTa-Large's
+    hardware burden under its training-hours flag); a derived measure is never matched to a
+    flag on the source's own training FLOP (Megatron-BERT's hardware burden is listed under its
+    chip-count and training-hours flags, not under the FLOP estimate's)."""
+    from analysis.curate.pipeline import flagged_values
+
+    report = flagged_values(tables.compute, MANUAL / "source_flags.csv")
+    derived = report[report["method"].isin(["hardware_burden", "network_operations"])]
+    assert len(derived) > 0
+    parents = tables.compute.set_index("compute_id")["derived_from"]
+    listed = set(zip(report["compute_id"], report["finding"], strict=True))
+    for row in derived.itertuples(index=False):
+        assert any((p, row.finding) in listed for p in parents[row.compute_id].split(";"))
+    flop_flags = report[(report["method"] != "hardware_burden")
+                        & (report["quantity"] == "training_flops")]["finding"]  # fmt: skip
+    assert not set(derived["finding"]) & set(flop_flags)
 
 
 # --------------------------------------------------------------------------- assumptions
@@ -565,6 +621,13 @@ ASSUMPTION_CASES = [
     ("include_scatter: false", "include_scatter: maybe", "hardware.include_scatter",
      "valid boolean"),
 ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def tables():
+    from analysis.data import load_tables
+
+    return load_tables()
 
 
 @pytest.fixture(scope="module")
