@@ -220,7 +220,7 @@ def test_every_what_if_control_changes_the_numbers(site) -> None:
     base, browser, _ = site
     page = browser.new_page(viewport={"width": 1280, "height": 1400})
     page.goto(base + "book/what-if.html", wait_until="load")
-    chart = ".complim-chart:has(.vega-bind)"
+    chart = ".complim-presets + .complim-chart"
     page.wait_for_selector(f"{chart} svg text", timeout=20_000)
     changed = exercise_controls(page, chart)
     page.locator(".complim-presets").first.scroll_into_view_if_needed()

@@ -157,7 +157,7 @@ def _column_cells(name: str, series: pd.Series, sig: int) -> list[Cell]:
             cells.append(Cell(MISSING, ""))
         else:
             text = labels.replace_ids(str(v))
-            cells.append(Cell(html.escape(text), text.casefold()))
+            cells.append(Cell(_no_e_notation(html.escape(text)), text.casefold()))
     return cells
 
 
@@ -169,6 +169,20 @@ def _year_html(value: float, decimals: int) -> str:
     if _is_missing(value) or not np.isfinite(value):
         return MISSING
     return f"{value:.{decimals}f}"
+
+
+_E_NOTATION = re.compile(r"(?<![\w.])(-?\d+(?:\.\d+)?)[eE]([+-]?\d+)\b")
+
+
+def _no_e_notation(text: str) -> str:
+    """Numbers written like ``6.874e+16`` inside text become ``6.874×10<sup>16</sup>``."""
+
+    def power(match: re.Match[str]) -> str:
+        mantissa, exponent = match.group(1), int(match.group(2))
+        prefix = "" if float(mantissa) == 1 else f"{mantissa}×"
+        return f"{prefix}10<sup>{exponent}</sup>".replace("-", "−")
+
+    return _E_NOTATION.sub(power, text)
 
 
 def _sort_number(value: float) -> float:

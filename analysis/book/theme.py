@@ -106,7 +106,7 @@ _SUPERSCRIPTS = dict(zip("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻", strict
 
 def superscript(text: str) -> str:
     """Digits and minus signs as Unicode superscripts: ``'-18'`` -> ``'⁻¹⁸'``."""
-    return "".join(_SUPERSCRIPTS.get(c, c) for c in text)
+    return "".join(_SUPERSCRIPTS.get(c, c) for c in text.replace("−", "-"))
 
 
 def power_of_ten_label(value: float) -> str:

@@ -119,3 +119,8 @@ def test_years_have_no_thousands_separator() -> None:
     out = reader_frame(pd.DataFrame({"year": [2019.0, 2020.0], "cutoff": [2018.5, 2019.0]}))
     assert list(out["Year"]) == ["2019", "2020"]
     assert list(out["Cutoff"]) == ["2018.5", "2019.0"]
+
+
+def test_numbers_in_text_cells_lose_their_e_notation() -> None:
+    out = reader_frame(pd.DataFrame({"value": ["6.874e+16", "1e-3 kg", "see fig-2e"]}))
+    assert list(out["Reported value"]) == ["6.874×10¹⁶", "10⁻³ kg", "see fig-2e"]
