@@ -326,9 +326,11 @@ def flagged_values(compute: pd.DataFrame, path: Path) -> pd.DataFrame:
     columns = ["compute_id", "paper_id", "result_id", "source", "source_record", "quantity"]
     columns = [*columns, "value", "method", "in_fits", "finding", "evidence"]
     listed = rows[columns]
-    children = compute[compute["derived_from"].notna()].assign(
-        _parent=lambda frame: frame["derived_from"].str.split(";")
-    ).explode("_parent")
+    children = (
+        compute[compute["derived_from"].notna()]
+        .assign(_parent=lambda frame: frame["derived_from"].str.split(";"))
+        .explode("_parent")
+    )
     out, newest = [listed], listed
     seen = set(zip(listed["compute_id"], listed["finding"], strict=True))
     while not newest.empty:
