@@ -57,6 +57,12 @@ WMT14_EN_DE_PAIRS = 4_500_000
 CIFAR_TRAIN_IMAGES = 50_000
 """CIFAR-10 and CIFAR-100 training images (Krizhevsky 2009, "Learning Multiple Layers of Features
 from Tiny Images", §3)."""
+WIDER_FACE_TRAIN_IMAGES = 12_880
+"""WIDER FACE training images (the 40 % training split of the 32,203 images of Yang et al. 2016,
+arXiv 1511.06523): "There are 12,880 images and 159,424 faces in the training set" (Jiang and
+Learned-Miller 2016, arXiv 1606.03473, Section III-A; stored text, find_string id 69181675621).
+COCO keypoints and MPII are left out: top-down and bottom-up methods count their training
+examples differently (person crops or images), so one set size would be wrong for one of them."""
 
 KNOWN_TRAINING_EXAMPLES: dict[str, tuple[float, str]] = {
     "imagenet": (IMAGENET_TRAIN_IMAGES, "ImageNet-1k train, Russakovsky et al. 2015"),
@@ -68,6 +74,10 @@ KNOWN_TRAINING_EXAMPLES: dict[str, tuple[float, str]] = {
     "wmt2014_en_de": (WMT14_EN_DE_PAIRS, "WMT14 EN-DE ~4.5M pairs, Vaswani et al. 2017"),
     "cifar10": (CIFAR_TRAIN_IMAGES, "CIFAR-10 train, Krizhevsky 2009"),
     "cifar100": (CIFAR_TRAIN_IMAGES, "CIFAR-100 train, Krizhevsky 2009"),
+    **{
+        f"wider_face_{split}": (WIDER_FACE_TRAIN_IMAGES, "WIDER FACE train, Yang et al. 2016")
+        for split in ("easy", "medium", "hard")
+    },
 }
 """Training-set sizes used as training_examples when a record gives epochs but no example count."""
 
