@@ -210,7 +210,9 @@ def _relabel_channel(
     channel: str, enc: dict[str, Any], maps: dict[str, dict[str, str]], spec: dict[str, Any]
 ) -> None:
     field = enc.get("field")
-    titled = (*_POSITION[:2], *_LEGEND, *_HEADER)
+    # Legends and headers only: a position title set on one layer but not another would be
+    # joined by Vega-Lite ("Publication year, Year").
+    titled = (*_LEGEND, *_HEADER)
     if isinstance(field, str) and channel in titled and field in labels.COLUMN_LABELS:
         enc.setdefault("title", labels.COLUMN_LABELS[field])
     if channel in _POSITION:

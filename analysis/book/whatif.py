@@ -50,7 +50,7 @@ def _round(values: np.ndarray) -> np.ndarray:
 
 def whatif_draws(inputs: BookInputs, series: str) -> tuple[pd.DataFrame, dict[str, Any]]:
     """The shipped draws (one row per form and posterior draw) and the defaults of the controls."""
-    from analysis.ingest.cost_inputs import carbon_intensity_pool
+    from analysis.projection.cost_inputs import carbon_intensity_pool
     from analysis.projection.costs import build_cost_model
 
     a = inputs.assumptions
@@ -218,12 +218,12 @@ def whatif_chart(
         )
     )
     order = list(quantity_names.values())
-    table = base.mark_text(align="left", fontSize=13, dx=-150).encode(
+    table = base.mark_text(align="center", fontSize=13).encode(
         y=alt.Y("quantity_name:N", title=None, sort=order, axis=alt.Axis(labelFontWeight="bold")),
         x=alt.X("form:N", title=None, sort=list(FORM_COLOURS),
                 axis=alt.Axis(orient="top", labelFontWeight="bold", labelAngle=0)),
         text="text:N",
-    ).properties(width=620, height=110)  # fmt: skip
+    ).properties(width=500, height=110)  # fmt: skip
     colour = alt.Color(
         "form:N",
         title=labels.COLUMN_LABELS["form"],
@@ -250,7 +250,7 @@ def whatif_chart(
                         alt.Tooltip("text:N", title="Median (interval)"),
                     ],
                 ),
-            ).properties(width=560, height=50)
+            ).properties(width=440, height=50)
         )
     chart = alt.vconcat(table, *bars).add_params(*params.values())
     return chart.properties(
