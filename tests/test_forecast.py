@@ -58,10 +58,7 @@ def test_missing_columns_are_named(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def simulated_fit(tmp_path_factory) -> fm.FrontierFit:
-    import os
-
-    os.environ["COMPLIM_POSTERIOR_CACHE"] = str(tmp_path_factory.mktemp("posteriors"))
+def simulated_fit() -> fm.FrontierFit:
     train, _ = bt.split(simulate(3), 2020.5)
     return fm.fit_frontier(train, "polynomial", FAST, label="sim")
 
