@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.models import frontier as fm
+from analysis.models.diagnostics import DiagnosticsError
 from analysis.paths import REPO_ROOT
 from analysis.projection import frontier as fp
 
@@ -261,6 +262,17 @@ def _form_log_densities(fits: dict[str, fm.FrontierFit], later: pd.DataFrame) ->
     return pd.DataFrame(rows)
 
 
+def _weights(past: list[pd.DataFrame], forms: tuple[str, ...]) -> dict[str, float]:
+    """Stacking weights of ``forms`` from the leave-future-out densities of earlier cutoffs
+    (rows where every one of these forms was fitted); equal weights before any."""
+    every = pd.concat(past, ignore_index=True) if past else pd.DataFrame()
+    usable = every.reindex(columns=list(forms)).dropna() if len(every) else every
+    if len(usable) == 0:
+        return {f: 1.0 / len(forms) for f in forms}
+    w = fp.stacking_weights(usable.to_numpy())
+    return {f: float(v) for f, v in zip(forms, w, strict=True)}
+
+
 def run(
     rows: pd.DataFrame,
     cutoffs: Iterable[float] = CUTOFFS,
@@ -279,22 +291,22 @@ def run(
         train, later = split(rows, cutoff)
         if train.empty or later.empty:
             continue
-        fits = {
-            form: fm.fit_frontier(train, form, settings, label="frontier-backtest")
-            for form in forms
-        }
-        for form, fit in fits.items():
+        fits = {}
+        for form in forms:
+            entry = {"cutoff": cutoff_label(cutoff), "form": form, "rows": len(train)}
+            try:
+                fit = fm.fit_frontier(train, form, settings, label="frontier-backtest")
+            except DiagnosticsError as error:
+                fit_log.append(entry | {"passed": False, "reason": str(error).splitlines()[-1]})
+                continue
+            fits[form] = fit
             fit_log.append(
-                {"cutoff": cutoff_label(cutoff), "form": form, "rows": len(train),
-                 "seconds": round(fit.seconds, 1), "cache_hit": fit.cache_hit}
-            )  # fmt: skip
-        stacked = pd.concat(past_density) if past_density else pd.DataFrame(columns=forms)
-        w = fp.stacking_weights(stacked[list(forms)].to_numpy()) if len(stacked) else None
-        w = (
-            dict(zip(forms, w, strict=True))
-            if w is not None
-            else {f: 1.0 / len(forms) for f in forms}
-        )
+                entry
+                | {"passed": True, "seconds": round(fit.seconds, 1), "cache_hit": fit.cache_hit}
+            )
+        if not fits:
+            continue
+        w = _weights(past_density, tuple(fits))
         weights[cutoff_label(cutoff)] = {k: round(float(v), 4) for k, v in w.items()}
         parts = {
             form: _frontier_forecaster(fit, cutoff, frozen=False) for form, fit in fits.items()
@@ -309,16 +321,15 @@ def run(
             "ols": _ols_forecaster(train),
         }
         if with_mean_line:
-            forecasters["mean_line"] = _mean_line_forecaster(train)
+            try:
+                forecasters["mean_line"] = _mean_line_forecaster(train)
+            except DiagnosticsError as error:
+                reason = str(error).splitlines()[-1]
+                fit_log.append({"cutoff": cutoff_label(cutoff), "form": "mean_line",
+                                "rows": len(train), "passed": False, "reason": reason})  # fmt: skip
         scored.extend(_score_rows(later, forecasters, cutoff))
         past_density.append(_form_log_densities(fits, later))
-    every = pd.concat(past_density) if past_density else pd.DataFrame(columns=forms)
-    final = fp.stacking_weights(every[list(forms)].to_numpy()) if len(every) else None
-    final_weights = (
-        {f: round(float(v), 4) for f, v in zip(forms, final, strict=True)}
-        if final is not None
-        else {f: 1.0 / len(forms) for f in forms}
-    )
+    final_weights = {f: round(v, 4) for f, v in _weights(past_density, forms).items()}
     return BacktestRun(
         scores=pd.DataFrame(scored),
         weights=weights,

@@ -17,7 +17,7 @@ from analysis.checks import frontier_backtest as bt
 from analysis.data import primary_results
 from analysis.intervals import format_power_of_ten, interval_of
 from analysis.models import frontier as fm
-from analysis.models.diagnostics import MAX_RHAT, MIN_ESS_BULK
+from analysis.models.diagnostics import MAX_RHAT, MIN_ESS_BULK, DiagnosticsError
 from analysis.paths import GENERATED_DIR
 from analysis.projection import frontier as fp
 from analysis.projection.assumptions import load_assumptions
@@ -30,10 +30,23 @@ RECORD_TARGETS = {"coverage_90": (0.85, 0.95), "coverage_50": (0.40, 0.60)}
 
 
 @cache
-def headline_fits() -> dict[str, fm.FrontierFit]:
-    """The three frontier forms fitted on every headline row (cached posteriors)."""
+def headline_attempts() -> tuple[dict[str, fm.FrontierFit], dict[str, str]]:
+    """The frontier forms fitted on every headline row (cached posteriors), and the forms that
+    failed the diagnostics gate even after escalation, with the reason: those are left out of
+    the stack and the book says so."""
     rows, _ = fp.headline_rows(book_context().tables)
-    return {form: fm.fit_frontier(rows, form) for form in fm.FRONTIER_FORMS}
+    fits, failed = {}, {}
+    for form in fm.FRONTIER_FORMS:
+        try:
+            fits[form] = fm.fit_frontier(rows, form)
+        except DiagnosticsError as error:
+            failed[form] = str(error).splitlines()[-1]
+    return fits, failed
+
+
+def headline_fits() -> dict[str, fm.FrontierFit]:
+    """The headline frontier forms that passed the gate."""
+    return headline_attempts()[0]
 
 
 @cache
@@ -44,8 +57,11 @@ def backtest_run() -> bt.BacktestRun:
 
 
 def headline_weights() -> dict[str, float]:
-    """Stacking weights of the forms from the leave-future-out backtest."""
-    return backtest_run().final_weights
+    """Stacking weights of the fitted forms from the leave-future-out backtest (renormalised
+    over the forms that passed the gate)."""
+    weights = {f: w for f, w in backtest_run().final_weights.items() if f in headline_fits()}
+    total = sum(weights.values())
+    return {f: w / total for f, w in weights.items()} if total > 0 else weights
 
 
 def todays_best(series: str, through_year: float) -> pd.Series:
@@ -181,8 +197,21 @@ def publish() -> SimpleNamespace:
         diagnostics[["fit", "max_rhat", "min_ess_bulk", "divergences", "passed"]],
     )
     glue_table("frontier-tasks", task_table(fits))
-    for form, w in weights.items():
-        glue_value(f"frontier-weight-{form}", float(100 * w))
+    _, failed = headline_attempts()
+    for form in fm.FRONTIER_FORMS:
+        glue_value(f"frontier-weight-{form}", float(100 * weights.get(form, 0.0)))
+    glue_value(
+        "frontier-failed",
+        "; ".join(f"the {form} form failed the gate ({why})" for form, why in failed.items())
+        or "none failed",
+    )
+    run = backtest_run()
+    failed_refits = [f for f in run.fits if not f.get("passed", True)]
+    glue_value("frontier-backtest-failed", len(failed_refits))
+    glue_table(
+        "frontier-backtest-failures",
+        pd.DataFrame(failed_refits, columns=["cutoff", "form", "rows", "reason"]),
+    )
 
     year = float(a.year)
     best = todays_best(HEADLINE_SERIES, a.today_through)
@@ -197,8 +226,11 @@ def publish() -> SimpleNamespace:
         stacked = fp.mixture(per_form, weights, a.seed)
         headline[quantity] = stacked
         _glue_interval(f"frontier-{quantity}-stacked", stacked, level)
-        for form, values in per_form.items():
-            _glue_interval(f"frontier-{quantity}-{form}", values, level)
+        for form in fm.FRONTIER_FORMS:
+            if form in per_form:
+                _glue_interval(f"frontier-{quantity}-{form}", per_form[form], level)
+            else:
+                glue_value(f"frontier-{quantity}-{form}", "not fitted (gate)")
     glue_value("frontier-level", round(100 * level))
     for target in TARGETS:
         share = float(100 * np.mean(np.isinf(headline[f"target-{target:g}"])))
@@ -227,7 +259,6 @@ def publish() -> SimpleNamespace:
         "beats every baseline" if not beaten else "does not beat " + ", ".join(beaten),
     )
     glue_value("frontier-targets-met", "met" if all(verdicts) and not beaten else "missed")
-    run = backtest_run()
     out = GENERATED_DIR / "site" / "reports" / "backtest.json"
     bt.write_report(run, rows, fp.HEADLINE_MEASURE, out)
     glue_value("frontier-backtest-fits", len(run.fits))
