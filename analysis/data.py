@@ -48,11 +48,13 @@ median of its values is used."""
 
 __all__ = [
     "MEASURES",
+    "CostInputs",
     "DataValidationError",
     "FitTable",
     "Tables",
     "compute_long",
     "fit_table",
+    "load_cost_inputs",
     "load_tables",
 ]
 
@@ -92,6 +94,8 @@ class FitTable:
 
 
 def _schema_columns(file: str) -> list[str] | None:
+    if file in COST_COLUMNS:
+        return list(COST_COLUMNS[file])
     schema = {"papers.csv": PAPERS, "results.csv": RESULTS, "compute.csv": COMPUTE}.get(file)
     return list(schema.columns) if schema is not None else None
 
@@ -239,6 +243,114 @@ def load_tables(data_dir: Path = DATA_DIR) -> Tables:
     check_roles(tables.results)
     check_references(tables.papers, tables.results, tables.compute, tables.hardware)
     return tables
+
+
+# --------------------------------------------------------------------------- cost inputs
+
+_PROVENANCE = ("source", "source_file", "source_record", "licence")
+COST_COLUMNS: dict[str, tuple[str, ...]] = {
+    "prices.csv": (
+        "chip", "manufacturer", "vendor", "price_date", "price_per_chip_hour_usd",
+        "purchase_price_usd", "peak_fp32_flops", "peak_fp16_flops", "peak_tensor_flops",
+        "price_source", *_PROVENANCE,
+    ),
+    "price_index.csv": ("month", "series", "value", *_PROVENANCE),
+    "accelerator_efficiency.csv": (
+        "chip", "manufacturer", "type", "release_date", "peak_fp32_flops", "peak_fp16_flops",
+        "peak_tensor_flops", "tdp_watts", *_PROVENANCE,
+    ),
+    "carbon_intensity.csv": (
+        "pool", "region", "name", "country", "year", "g_co2e_per_kwh", "total_twh",
+        *_PROVENANCE,
+    ),
+}  # fmt: skip
+"""The curated cost-input tables (``python -m analysis.curate``) and their columns, in order."""
+COST_FLOAT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "prices.csv": (
+        "price_per_chip_hour_usd", "purchase_price_usd", "peak_fp32_flops", "peak_fp16_flops",
+        "peak_tensor_flops",
+    ),
+    "price_index.csv": ("value",),
+    "accelerator_efficiency.csv": (
+        "peak_fp32_flops", "peak_fp16_flops", "peak_tensor_flops", "tdp_watts",
+    ),
+    "carbon_intensity.csv": ("g_co2e_per_kwh", "total_twh"),
+}  # fmt: skip
+COST_REQUIRED: dict[str, tuple[str, ...]] = {
+    "prices.csv": ("chip", *_PROVENANCE),
+    "price_index.csv": ("month", "series", "value", *_PROVENANCE),
+    "accelerator_efficiency.csv": ("chip", *_PROVENANCE),
+    "carbon_intensity.csv": ("pool", "region", "g_co2e_per_kwh", *_PROVENANCE),
+}
+"""Columns that may not be empty."""
+COST_DATE_COLUMNS = {
+    "prices.csv": "price_date",
+    "price_index.csv": "month",
+    "accelerator_efficiency.csv": "release_date",
+}
+CARBON_POOLS = ("mlco2_regions", "world_mix")
+_ISO_DAY = r"\d{4}-\d{2}-\d{2}"
+
+
+@dataclass(frozen=True)
+class CostInputs:
+    """The curated cost inputs: prices (with their chips' peak rates), the price index,
+    accelerator peak rates and power, and grid carbon intensities, each in its file's order."""
+
+    prices: pd.DataFrame
+    price_index: pd.DataFrame
+    efficiency: pd.DataFrame
+    carbon: pd.DataFrame
+
+
+def _check_cost_table(file: str, frame: pd.DataFrame) -> None:
+    for column in COST_REQUIRED[file]:
+        empty = frame[column].isna()
+        if empty.any():
+            index = empty.idxmax()
+            raise DataValidationError(file, line_of(index, file), column, "", "must not be empty")
+    date = COST_DATE_COLUMNS.get(file)
+    if date is not None:
+        text = frame[date].dropna()
+        bad = ~text.str.fullmatch(_ISO_DAY) | pd.to_datetime(text, errors="coerce").isna()
+        if bad.any():
+            index = bad.idxmax()
+            raise DataValidationError(
+                file, line_of(index, file), date, text[index], "not a YYYY-MM-DD date"
+            )
+    for column in COST_FLOAT_COLUMNS[file]:
+        negative = frame[column] < 0
+        if negative.any():
+            index = negative.idxmax()
+            raise DataValidationError(
+                file, line_of(index, file), column, str(frame.at[index, column]), "negative"
+            )
+    if file == "carbon_intensity.csv":
+        bad = ~frame["pool"].isin(CARBON_POOLS)
+        if bad.any():
+            index = bad.idxmax()
+            raise DataValidationError(
+                file, line_of(index, file), "pool", frame.at[index, "pool"],
+                f"not one of {', '.join(CARBON_POOLS)}",
+            )  # fmt: skip
+
+
+def load_cost_inputs(data_dir: Path = DATA_DIR) -> CostInputs:
+    """Read and validate the four cost-input tables; raise DataValidationError naming the file,
+    line, column and value. The cost model reads only these (never the raw sources)."""
+    frames = {}
+    for file in COST_COLUMNS:
+        frame = read_table(Path(data_dir) / file)
+        for column in COST_FLOAT_COLUMNS[file]:
+            frame[column] = _to_float(file, frame[column])
+        _check_cost_table(file, frame)
+        frames[file] = frame
+    return CostInputs(
+        prices=frames["prices.csv"],
+        price_index=frames["price_index.csv"],
+        efficiency=frames["accelerator_efficiency.csv"],
+        carbon=frames["carbon_intensity.csv"],
+    )
 
 
 # --------------------------------------------------------------------------- fit tables

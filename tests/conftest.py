@@ -53,7 +53,10 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the book strictly (-W -n --keep-going) from scratch into a temporary directory.
 
     The execution cache and the posterior cache both start empty, so every chapter executes
-    and every model is sampled: this is the cold build a fresh clone gets. While working on
+    and every model is sampled: this is the cold build a fresh clone gets. The raw sources are
+    hidden (``COMPLIM_SOURCES`` is an empty directory), so a chapter that reads anything but
+    the committed tables of ``data/`` fails the build; the tests marked ``needs_sources`` still
+    read the real sources. While working on
     the tests themselves, ``COMPLIM_BUILT_BOOK=_build/html`` reuses a book built before.
     """
     reuse = os.environ.get("COMPLIM_BUILT_BOOK")
@@ -62,7 +65,13 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
         assert (html / "index.html").exists(), f"COMPLIM_BUILT_BOOK={reuse} holds no built book"
         return html
     out = tmp_path_factory.mktemp("book")
-    env = {**os.environ, "COMPLIM_POSTERIOR_CACHE": str(out / "posteriors")}
+    no_sources = out / "no-sources"  # the book reads committed tables only: hide the raw sources
+    no_sources.mkdir()
+    env = {
+        **os.environ,
+        "COMPLIM_POSTERIOR_CACHE": str(out / "posteriors"),
+        "COMPLIM_SOURCES": str(no_sources),
+    }
     command = [str(JUPYTER_BOOK), "build", str(REPO_ROOT), "--path-output", str(out)]
     command += ["--builder", "html", "-W", "-n", "--keep-going"]
     result = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO_ROOT)

@@ -22,7 +22,7 @@ from analysis.curate.identity import log
 from analysis.curate.manual_check import MANUAL_DIR, ManualInputError, validate_manual
 from analysis.curate.pipeline import curate
 from analysis.curate.staging import publish
-from analysis.data import DataValidationError, load_tables
+from analysis.data import DataValidationError, load_cost_inputs, load_tables
 from analysis.paths import DATA_DIR, sources_dir
 
 
@@ -62,6 +62,7 @@ def _run(args: argparse.Namespace) -> int:
         )  # fmt: skip
         return 0
     tables = load_tables(args.data_dir)
+    load_cost_inputs(args.data_dir)
     validate_datapackage(args.data_dir)
     log.info(
         "valid: %d papers, %d results, %d compute rows (%.1f s)",

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.curate.authors import MANUAL_AUTHORS_FILE, fill_authors, read_manual_authors
+from analysis.curate.cost_tables import build_cost_tables, write_cost_tables
 from analysis.curate.identity import (
     PaperIdentity,
     build_papers,
@@ -65,6 +66,8 @@ class CurationResult:
     compute_search: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=list(SEARCH_COLUMNS))
     )
+    cost_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    """data/prices.csv, price_index.csv, accelerator_efficiency.csv, carbon_intensity.csv."""
     author_conflicts: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["paper_id"])
     )
@@ -415,6 +418,7 @@ def curate(root: Path) -> CurationResult:
         ensemble_withheld=withheld,
         date_conflicts=conflicts,
         compute_search=search_log,
+        cost_tables=build_cost_tables(root),
         author_conflicts=author_conflicts,
     )
 
@@ -482,6 +486,7 @@ def write_outputs(result: CurationResult, data_dir: Path, references: Path | Non
     result.results.to_csv(data_dir / "results.csv", index=False, float_format="%.10g")
     result.compute.to_csv(data_dir / "compute.csv", index=False, float_format="%.10g")
     result.hardware.to_csv(data_dir / "hardware.csv", index=False, float_format="%.10g")
+    write_cost_tables(result.cost_tables, data_dir)
     result.ambiguous.to_csv(reports / "dedup_ambiguous.csv", index=False)
     exclusion_summary(result.exclusions).to_csv(reports / "exclusions.csv", index=False)
     ensemble_report(result.ensemble_withheld, result.results).to_csv(

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.curate.cost_tables import cost_dictionary, cost_resources
 from analysis.curate.datapackage_check import validate_datapackage
 from analysis.curate.identity import COMPUTE_QUANTITIES
 from analysis.data import Tables
@@ -341,6 +342,7 @@ def write_datapackage(tables: Tables, data_dir: Path) -> None:
                 },
             ),
             _resource("hardware", tables.hardware, {"primaryKey": "chip"}),
+            *cost_resources(),
             *_report_resources(data_dir),
         ],
     }
@@ -372,7 +374,7 @@ def write_data_dictionary(tables: Tables, path: Path) -> None:
             )
             lines.append(f"| `{column}` | {_field_type(frame, column)} | {text} |")
         lines.append("")
-    lines += [DATA_README_REPORTS.strip(), ""]
+    lines += [*cost_dictionary(path.parent), DATA_README_REPORTS.strip(), ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -388,6 +390,9 @@ Do not edit the CSVs by hand: see `CONTRIBUTING.md`, "Adding a paper".
 * `results.csv`: one row per reported score (paper, benchmark, metric, value).
 * `compute.csv`: one row per compute value (long format), attached to results.
 * `hardware.csv`: accelerators with peak throughput, for hardware burden.
+* `prices.csv`, `price_index.csv`, `accelerator_efficiency.csv`, `carbon_intensity.csv`: the
+  cost inputs of the projections (hardware prices, the US PPI, ML accelerators' peak rates and
+  power, grid carbon intensities), see "Cost inputs" below.
 * `datapackage.json`: Frictionless descriptor (types, constraints, primary and foreign keys,
   licences and sources per table), checked against the CSVs on every rebuild and `--check` by
   `analysis/datapackage_check.py` (`.venv/bin/python -m analysis.datapackage_check`).

@@ -5,7 +5,8 @@ then copied over ``data/`` and ``references.bib``.
 writes every table, report, the descriptor, the data dictionary and the bibliography there
 (:func:`analysis.curate.pipeline.write_outputs`), validates them all together
 (:func:`validate_outputs`: the schemas, keys and cross-table references of
-:func:`analysis.data.load_tables`, the data package of
+:func:`analysis.data.load_tables`, the cost inputs of :func:`analysis.data.load_cost_inputs`,
+the data package of
 :func:`analysis.curate.datapackage_check.validate_datapackage`, and one BibTeX entry per
 paper), and only then replaces the files whose bytes changed, each by an atomic rename. On any
 failure the staging directory is removed and nothing in the repository has changed. The
@@ -22,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 from analysis.curate.datapackage_check import validate_datapackage
-from analysis.data import DataValidationError, load_tables
+from analysis.data import DataValidationError, load_cost_inputs, load_tables
 from analysis.paths import REFERENCES_FILE
 
 INPUTS = ("manual",)
@@ -35,6 +36,7 @@ def validate_outputs(data_dir: Path, references: Path) -> None:
     import bibtexparser
 
     tables = load_tables(data_dir)
+    load_cost_inputs(data_dir)
     validate_datapackage(data_dir)
     library = bibtexparser.parse_string(references.read_text(encoding="utf-8"))
     keys = {entry.key for entry in library.entries}

@@ -1,52 +1,52 @@
-"""Readers of the cost inputs in the raw sources: hardware prices and chips (Epoch AI), the US PPI
-for data processing and hosting (FRED PCU518210518210), ML-accelerator efficiency (Epoch AI ML
-hardware) and grid carbon intensity (ML CO2 Impact regions, the CodeCarbon world mix).
+"""Readers of the cost inputs in the raw sources, as tidy tables for the curation: hardware
+prices with the peak rates of their chips (Epoch AI), the US PPI for data processing and hosting
+(FRED PCU518210518210), ML-accelerator peak rates and power (Epoch AI ML hardware) and grid
+carbon intensity (ML CO2 Impact cloud regions, the CodeCarbon world mix).
 
-Part of the ingest stage; imports vocab only (assumptions only as a type).
+Only ``python -m analysis.curate`` calls these: it writes ``data/prices.csv``,
+``data/price_index.csv``, ``data/accelerator_efficiency.csv`` and ``data/carbon_intensity.csv``,
+and the cost model (:mod:`analysis.projection.cost_inputs`) reads those committed tables, never
+the raw files. Every row keeps its source, source file, record and licence. Values are kept as the
+sources give them (parsed exactly as the cost model parsed the raw files before), dates as
+YYYY-MM-DD (empty where the source's date does not parse).
+
+Part of the ingest stage; imports vocab and paths only.
 """
 
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
-
-from analysis.paths import sources_dir
-from analysis.vocab.measures import SECONDS_PER_YEAR
-
-if TYPE_CHECKING:
-    from analysis.projection.assumptions import Assumptions
 
 EPOCH_DIR = "epoch-ai-models"
 PRICES_FILE = "Hardware prices.csv"
 CHIPS_FILE = "Chip dataset-Grid view.csv"
 PPI_FILE = "PCU518210518210.csv"
+PPI_SERIES = "PCU518210518210"
 ML_HARDWARE_FILE = Path("epoch-ml-hardware") / "Chip dataset-ML Hardware.csv"
 MLCO2_IMPACT_FILE = Path("mlco2-impact") / "impact.csv"
 WORLD_MIX_FILE = Path("codecarbon-energy-mix") / "global_energy_mix.json"
 
-# --- source tables ----------------------------------------------------------------------------
+EPOCH_LICENCE = "CC BY 4.0 (Epoch AI)"
+PPI_LICENCE = "public domain (US Bureau of Labor Statistics, via FRED)"
+MLCO2_LICENCE = "MIT (mlco2/impact; values compiled from EPA eGRID, Electricity Map and others)"
+WORLD_MIX_LICENCE = "CC BY 4.0 (Our World in Data / Ember, via CodeCarbon, MIT)"
 
-
-def _decimal_year(dates: pd.Series) -> pd.Series:
-    parsed = pd.to_datetime(dates, errors="coerce")
-    return parsed.dt.year + (parsed.dt.day_of_year - 1) / 365.25
-
-
-def _peak_flops(table: pd.DataFrame, precision: str, tensor_column: str) -> pd.Series:
-    fp32 = pd.to_numeric(table["FP32 (single precision) performance (FLOP/s)"], errors="coerce")
-    if precision == "fp32":
-        return fp32
-    candidates = [
-        fp32,
-        pd.to_numeric(table["FP16 (half precision) performance (FLOP/s)"], errors="coerce"),
-        pd.to_numeric(table[tensor_column], errors="coerce"),
-    ]
-    return pd.concat(candidates, axis=1).max(axis=1, skipna=True)
+CHIP_PEAK_COLUMNS = {
+    "peak_fp32_flops": "FP32 (single precision) performance (FLOP/s)",
+    "peak_fp16_flops": "FP16 (half precision) performance (FLOP/s)",
+    "peak_tensor_flops": "Tensor-FP16/BF16 performance (FLOP/s)",
+}
+"""Peak-rate columns of Epoch AI's chip table, by their name in ``prices.csv``."""
+ML_PEAK_COLUMNS = {
+    "peak_fp32_flops": "FP32 (single precision) performance (FLOP/s)",
+    "peak_fp16_flops": "FP16 (half precision) performance (FLOP/s)",
+    "peak_tensor_flops": "Tensor-FP16 performance (FLOP/s)",
+}
+"""Peak-rate columns of Epoch AI's ML-hardware table, by their name in
+``accelerator_efficiency.csv``."""
 
 
 def _read_csv(path: Path) -> pd.DataFrame:
@@ -55,133 +55,145 @@ def _read_csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, encoding="utf-8-sig")
 
 
-@lru_cache(maxsize=4)
-def _ppi_by_month(root: Path) -> pd.Series:
-    ppi = _read_csv(root / EPOCH_DIR / PPI_FILE)
-    index = pd.to_datetime(ppi["observation_date"]).dt.to_period("M")
-    return pd.Series(ppi["PCU518210518210"].to_numpy(dtype=float), index=index).sort_index()
+def _iso_dates(dates: pd.Series) -> pd.Series:
+    """YYYY-MM-DD of every date that parses (as the cost model parsed them), else empty."""
+    parsed = pd.to_datetime(dates, errors="coerce")
+    return parsed.dt.strftime("%Y-%m-%d").where(parsed.notna(), None).astype(object)
 
 
-def inflation_factor(dates: pd.Series, dollar_year: int, root: Path | None = None) -> pd.Series:
-    """Multiply nominal US$ at ``dates`` by this to get US$ of ``dollar_year`` (PPI ratio).
-
-    Dates after the last PPI month use the last month (the PPI file ends 2025-06).
-    """
-    ppi = _ppi_by_month(root or sources_dir())
-    in_year = ppi[ppi.index.year == dollar_year]
-    if in_year.empty:
-        raise ValueError(f"{PPI_FILE}: no PPI values for dollar_year {dollar_year}")
-    months = pd.to_datetime(dates).dt.to_period("M").clip(upper=ppi.index.max())
-    return float(in_year.mean()) / months.map(ppi).astype(float)
+def _numbers(column: pd.Series) -> pd.Series:
+    return pd.to_numeric(column, errors="coerce").astype(float)
 
 
-def price_observations(
-    assumptions: Assumptions, root: Path | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """log10 FLOP per constant US$ for each usable price row, and the excluded rows with reasons."""
-    root = root or sources_dir()
+def _text(column: pd.Series) -> pd.Series:
+    return column.astype(object).where(column.notna(), None)
+
+
+def _rows(frame: pd.DataFrame) -> pd.Series:
+    """``row N``: N is the data row's position plus one for the header (the CSV line when no
+    cell spans lines), the convention of the other readers."""
+    return pd.Series([f"row {i + 2}" for i in range(len(frame))], index=frame.index, dtype=object)
+
+
+def read_prices(root: Path) -> pd.DataFrame:
+    """One row per row of Epoch AI's hardware-price table, with the peak rates of its chip
+    from Epoch AI's chip table (the first value given for that chip name, per column)."""
     prices = _read_csv(root / EPOCH_DIR / PRICES_FILE)
     chips = _read_csv(root / EPOCH_DIR / CHIPS_FILE).groupby("Hardware name").first()
-    peak = _peak_flops(chips, assumptions.precision, "Tensor-FP16/BF16 performance (FLOP/s)")
-    column = (
-        "Price per chip-hour (on-demand)"
-        if assumptions.price_basis == "cloud_on_demand"
-        else "Price (hardware purchase)"
-    )
+    chip = prices["Hardware model"]
     table = pd.DataFrame(
         {
-            "row": np.arange(2, len(prices) + 2),  # 1-based CSV line
-            "chip": prices["Hardware model"],
-            "date": pd.to_datetime(prices["Price date"], errors="coerce"),
-            "price": pd.to_numeric(prices[column], errors="coerce"),
+            "chip": _text(chip),
+            "manufacturer": _text(prices["Manufacturer"]),
+            "vendor": _text(prices["Vendor"]),
+            "price_date": _iso_dates(prices["Price date"]),
+            "price_per_chip_hour_usd": _numbers(prices["Price per chip-hour (on-demand)"]),
+            "purchase_price_usd": _numbers(prices["Price (hardware purchase)"]),
         }
     )
-    table["peak_flops"] = table["chip"].map(peak)
-    table["year"] = _decimal_year(table["date"])
-    reasons = _price_exclusions(table, column, assumptions)
-    used = table[reasons.isna()].copy()
-    used["price_real"] = used["price"] * inflation_factor(
-        used["date"], assumptions.dollar_year, root
+    for name, column in CHIP_PEAK_COLUMNS.items():
+        table[name] = chip.map(pd.to_numeric(chips[column], errors="coerce")).astype(float)
+    return table.assign(
+        price_source=_text(prices["Price source"]),
+        source=EPOCH_DIR,
+        source_file=f"{EPOCH_DIR}/{PRICES_FILE}",
+        source_record=_rows(prices),
+        licence=EPOCH_LICENCE,
     )
-    seconds = (
-        3600.0
-        if assumptions.price_basis == "cloud_on_demand"
-        else (assumptions.amortisation_years * SECONDS_PER_YEAR)
-    )
-    used["y"] = np.log10(used["peak_flops"] * seconds / used["price_real"])
-    excluded = pd.DataFrame(
+
+
+def read_price_index(root: Path) -> pd.DataFrame:
+    """The monthly US PPI for data processing, hosting and related services (Dec 2000 = 100)."""
+    ppi = _read_csv(root / EPOCH_DIR / PPI_FILE)
+    return pd.DataFrame(
         {
-            "what": table["chip"] + " (" + PRICES_FILE + " line " + table["row"].astype(str) + ")",
-            "reason": reasons,
+            "month": _iso_dates(ppi["observation_date"]),
+            "series": PPI_SERIES,
+            "value": ppi[PPI_SERIES].to_numpy(dtype=float),
+            "source": EPOCH_DIR,
+            "source_file": f"{EPOCH_DIR}/{PPI_FILE}",
+            "source_record": _rows(ppi).to_numpy(),
+            "licence": PPI_LICENCE,
         }
-    ).dropna(subset=["reason"])
-    return used.reset_index(drop=True), excluded.reset_index(drop=True)
-
-
-def _price_exclusions(table: pd.DataFrame, column: str, a: Assumptions) -> pd.Series:
-    reasons = pd.Series(pd.NA, index=table.index, dtype="object")
-    first, last = a.fit_years
-    checks = [
-        (table["price"].isna() | (table["price"] <= 0), f"no '{column}'"),
-        (table["date"].isna(), "no price date"),
-        (table["peak_flops"].isna(), f"chip has no {a.precision} peak FLOP/s in {CHIPS_FILE}"),
-        (
-            (table["year"] < first) | (table["year"] >= last + 1),
-            f"outside fit_years {first}-{last}",
-        ),
-    ]
-    for mask, reason in reversed(checks):  # the first failing check wins
-        reasons[mask.fillna(False)] = reason
-    return reasons
-
-
-def efficiency_observations(
-    assumptions: Assumptions, root: Path | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """log10 peak FLOP per joule at TDP per ML accelerator (Epoch ML hardware), and exclusions."""
-    root = root or sources_dir()
-    chips = _read_csv(root / ML_HARDWARE_FILE)
-    peak = _peak_flops(chips, assumptions.precision, "Tensor-FP16 performance (FLOP/s)")
-    tdp = pd.to_numeric(chips["TDP (W)"], errors="coerce")
-    year = _decimal_year(chips["Release date"])
-    first, last = assumptions.fit_years
-    reasons = pd.Series(pd.NA, index=chips.index, dtype="object")
-    for mask, reason in reversed(
-        [
-            (peak.isna(), f"no {assumptions.precision} peak FLOP/s"),
-            (tdp.isna() | (tdp <= 0), "no TDP"),
-            (year.isna(), "no release date"),
-            ((year < first) | (year >= last + 1), f"released outside {first}-{last}"),
-        ]
-    ):
-        reasons[mask.fillna(False)] = reason
-    ok = reasons.isna()
-    data = pd.DataFrame(
-        {"chip": chips["Name of the hardware"][ok], "year": year[ok], "y": np.log10(peak / tdp)[ok]}
     )
-    excluded = pd.DataFrame({"what": chips["Name of the hardware"], "reason": reasons}).dropna()
-    return data.reset_index(drop=True), excluded.reset_index(drop=True)
 
 
-def carbon_intensity_pool(
-    assumptions: Assumptions, root: Path | None = None
-) -> tuple[np.ndarray, np.ndarray]:
-    """Grid carbon intensities (gCO2e/kWh) and their sampling weights for the chosen source."""
-    root = root or sources_dir()
-    if assumptions.carbon_source == "fixed":
-        return np.array([assumptions.fixed_g_per_kwh]), np.array([1.0])
-    if assumptions.carbon_source == "mlco2_regions":
-        impact = pd.to_numeric(_read_csv(root / MLCO2_IMPACT_FILE)["impact"], errors="coerce")
-        values = impact.dropna().to_numpy()
-        return values, np.full(len(values), 1.0 / len(values))
+def read_accelerators(root: Path) -> pd.DataFrame:
+    """One row per accelerator of Epoch AI's ML-hardware table: peak rates, TDP, release date."""
+    chips = _read_csv(root / ML_HARDWARE_FILE)
+    table = pd.DataFrame(
+        {
+            "chip": _text(chips["Name of the hardware"]),
+            "manufacturer": _text(chips["Manufacturer"]),
+            "type": _text(chips["Type"]),
+            "release_date": _iso_dates(chips["Release date"]),
+        }
+    )
+    for name, column in ML_PEAK_COLUMNS.items():
+        table[name] = _numbers(chips[column])
+    return table.assign(
+        tdp_watts=_numbers(chips["TDP (W)"]),
+        source=ML_HARDWARE_FILE.parts[0],
+        source_file=ML_HARDWARE_FILE.as_posix(),
+        source_record=_rows(chips),
+        licence=EPOCH_LICENCE,
+    )
+
+
+def read_carbon_intensity(root: Path) -> pd.DataFrame:
+    """Grid carbon intensities: the ML CO2 Impact cloud regions with a number, in file order,
+    then the CodeCarbon countries with one, in file order (with their generation, the world
+    mix's weight)."""
+    impact = _read_csv(root / MLCO2_IMPACT_FILE)
+    value = pd.to_numeric(impact["impact"], errors="coerce")
+    keep = value.notna()
+    place = impact["region"].fillna(impact["regionName"]).fillna(impact["city"])  # scaleway Paris
+    regions = pd.DataFrame(
+        {
+            "pool": "mlco2_regions",
+            "region": (impact["provider"].astype(str) + "/" + place.astype(str))[keep],
+            "name": _text(impact["regionName"].fillna(impact["city"]))[keep],
+            "country": _text(impact["country"])[keep],
+            "year": None,
+            "g_co2e_per_kwh": value[keep].astype(float),
+            "total_twh": float("nan"),
+            "source": MLCO2_IMPACT_FILE.parts[0],
+            "source_file": MLCO2_IMPACT_FILE.as_posix(),
+            "source_record": _rows(impact)[keep],
+            "licence": MLCO2_LICENCE,
+        }
+    )
     path = root / WORLD_MIX_FILE
     if not path.exists():
         raise FileNotFoundError(f"{path}: source file not found (set COMPLIM_SOURCES?)")
     countries = json.loads(path.read_text(encoding="utf-8"))
-    pairs = [
-        (c["carbon_intensity"], c["total_TWh"])
-        for c in countries.values()
-        if c.get("carbon_intensity") is not None and c.get("total_TWh")
-    ]
-    values, weights = (np.array(v, dtype=float) for v in zip(*pairs, strict=True))
-    return values, weights / weights.sum()
+    mix = pd.DataFrame.from_records(
+        [
+            {
+                "pool": "world_mix",
+                "region": code,
+                "name": c.get("country_name"),
+                "country": c.get("country_name"),
+                "year": None if c.get("year") is None else str(int(c["year"])),
+                "g_co2e_per_kwh": float(c["carbon_intensity"]),
+                "total_twh": float("nan") if c.get("total_TWh") is None else float(c["total_TWh"]),
+                "source": WORLD_MIX_FILE.parts[0],
+                "source_file": WORLD_MIX_FILE.as_posix(),
+                "source_record": f"key {code}",
+                "licence": WORLD_MIX_LICENCE,
+            }
+            for code, c in countries.items()
+            if c.get("carbon_intensity") is not None
+        ]
+    )
+    return pd.concat([regions, mix], ignore_index=True)
+
+
+def read_cost_tables(root: Path) -> dict[str, pd.DataFrame]:
+    """The four cost-input tables by their file name in ``data/``."""
+    return {
+        "prices.csv": read_prices(root),
+        "price_index.csv": read_price_index(root),
+        "accelerator_efficiency.csv": read_accelerators(root),
+        "carbon_intensity.csv": read_carbon_intensity(root),
+    }

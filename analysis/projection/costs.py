@@ -14,27 +14,28 @@ Per posterior draw of the compute needed (log10 FLOP, in the units of a compute 
   operations; ``hardware_burden`` is already peak rate x time, so chip-hours = burden / peak.
 
 The study's constants form the separate "as published" scenario (:func:`as_published`).
-The trends are fitted by :mod:`analysis.projection.trends`; the inputs are read by
-:mod:`analysis.ingest.cost_inputs`.
+The trends are fitted by :mod:`analysis.projection.trends`; the inputs are the committed tables
+``data/prices.csv``, ``data/price_index.csv``, ``data/accelerator_efficiency.csv`` and
+``data/carbon_intensity.csv`` (:mod:`analysis.projection.cost_inputs`), never the raw sources.
 
-Part of the projection stage; imports vocab, ingest, data and models only.
+Part of the projection stage; imports vocab, data and models only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from analysis.ingest.cost_inputs import (
+from analysis.data import CostInputs, load_cost_inputs
+from analysis.intervals import interval_of
+from analysis.projection.assumptions import Assumptions
+from analysis.projection.cost_inputs import (
     carbon_intensity_pool,
     efficiency_observations,
     price_observations,
 )
-from analysis.intervals import interval_of
-from analysis.projection.assumptions import Assumptions
 from analysis.projection.extrapolate import (
     Kind,
     SeriesPosterior,
@@ -145,12 +146,14 @@ class CostModel:
         )
 
 
-def build_cost_model(assumptions: Assumptions, root: Path | None = None) -> CostModel:
-    """Fit the price and efficiency trends and load the carbon pool for these assumptions."""
+def build_cost_model(assumptions: Assumptions, inputs: CostInputs | None = None) -> CostModel:
+    """Fit the price and efficiency trends and load the carbon pool for these assumptions, from
+    the committed cost-input tables (``inputs``, else :func:`analysis.data.load_cost_inputs`)."""
     n_draws = max(assumptions.max_draws, 1000)
-    prices, price_excluded = price_observations(assumptions, root)
-    efficiency, efficiency_excluded = efficiency_observations(assumptions, root)
-    carbon_values, carbon_weights = carbon_intensity_pool(assumptions, root)
+    inputs = inputs or load_cost_inputs()
+    prices, price_excluded = price_observations(assumptions, inputs)
+    efficiency, efficiency_excluded = efficiency_observations(assumptions, inputs)
+    carbon_values, carbon_weights = carbon_intensity_pool(assumptions, inputs)
     return CostModel(
         assumptions=assumptions,
         price=fit_linear_trend(

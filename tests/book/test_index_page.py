@@ -13,8 +13,6 @@ from analysis.projection.assumptions import load_assumptions
 from analysis.projection.inputs import BookInputs
 from analysis.testing import SimulatedFit
 
-pytestmark = pytest.mark.needs_sources  # reads the raw public sources
-
 SERIES = landing.IMAGENET
 POLY_SLOPE = -0.12
 

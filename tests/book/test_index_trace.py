@@ -23,8 +23,6 @@ from analysis.projection.inputs import BookInputs
 from analysis.testing import SimulatedFit
 from analysis.vocab.series import IMAGENET
 
-pytestmark = pytest.mark.needs_sources  # the cost model reads the raw price and chip tables
-
 ID_COLUMNS = {"data/papers.csv": "paper_id", "data/results.csv": "result_id"}
 
 

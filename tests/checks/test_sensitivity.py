@@ -24,7 +24,6 @@ def setting():
     return a, model, ex.SeriesPosterior.from_fit(fit, SERIES)
 
 
-@pytest.mark.needs_sources
 def test_cost_variants_move_costs_in_the_expected_direction(setting) -> None:
     a, model, post = setting
     base = se.headline(post, 5.0, model, measure="hardware_burden")
@@ -43,7 +42,6 @@ def test_cost_variants_move_costs_in_the_expected_direction(setting) -> None:
     )
 
 
-@pytest.mark.needs_sources
 def test_tornado_sorted_by_span_and_signs(setting) -> None:
     a, model, post = setting
     base = se.headline(post, 5.0, model, measure="hardware_burden")
@@ -54,7 +52,6 @@ def test_tornado_sorted_by_span_and_signs(setting) -> None:
     assert set(table["factor"]) == set(results["factor"])
 
 
-@pytest.mark.needs_sources
 def test_reproduction_table_has_one_row_per_claim() -> None:
     rows, _ = simulate_fit_rows(seed=3, rows_per_series=40, x0=20.0)
     rows["series"] = rows["series"].replace({"SimBench0/top-1": SERIES})

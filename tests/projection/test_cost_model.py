@@ -1,4 +1,6 @@
-"""Cost model: trend fits from the sources, nothing dropped silently, costs monotone in compute."""
+"""Cost model: trend fits from the committed cost-input tables (never the raw sources), the
+numbers it gave when it read the raw sources, nothing dropped silently, costs monotone in
+compute."""
 
 from __future__ import annotations
 
@@ -6,12 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.ingest import cost_inputs
-from analysis.paths import sources_dir
-from analysis.projection import costs, trends
+from analysis.data import load_cost_inputs
+from analysis.projection import cost_inputs, costs, trends
 from analysis.projection.assumptions import load_assumptions
-
-pytestmark = pytest.mark.needs_sources  # reads the raw public sources
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +25,7 @@ def model(assumptions):
 
 def test_every_price_row_is_used_or_excluded_with_a_reason(assumptions) -> None:
     used, excluded = cost_inputs.price_observations(assumptions)
-    total = len(pd.read_csv(sources_dir() / cost_inputs.EPOCH_DIR / cost_inputs.PRICES_FILE))
+    total = len(load_cost_inputs().prices)
     assert len(used) + len(excluded) == total
     assert excluded["reason"].notna().all()
     assert excluded["what"].str.contains("line").all()
@@ -34,7 +33,7 @@ def test_every_price_row_is_used_or_excluded_with_a_reason(assumptions) -> None:
 
 def test_every_chip_is_used_or_excluded(assumptions) -> None:
     used, excluded = cost_inputs.efficiency_observations(assumptions)
-    total = len(pd.read_csv(sources_dir() / cost_inputs.ML_HARDWARE_FILE))
+    total = len(load_cost_inputs().efficiency)
     assert len(used) + len(excluded) == total
 
 
@@ -112,3 +111,73 @@ def test_log10_columns_match_linear_ones_and_do_not_overflow(model) -> None:
     np.testing.assert_allclose(draws["log10_kwh"][:2], np.log10(draws["kwh"][:2]))
     np.testing.assert_allclose(draws["log10_kg_co2e"][:2], np.log10(draws["kg_co2e"][:2]))
     assert np.isfinite(draws["log10_usd"].iloc[2]) and np.isinf(draws["usd"].iloc[2])
+
+
+# The cost model of the book's assumptions, computed from the raw sources before the cost inputs
+# became committed tables (analysis/ingest/cost_inputs.py at 53b4cb4): the committed tables must
+# give the very same numbers.
+KNOWN_TRENDS = {
+    "price": (2023.3108712322864, 16.759922771225764, 0.15340430877240246, 0.42778073674174105),
+    "efficiency": (
+        2018.7246178416608,
+        10.746898792538802,
+        0.08235996474894412,
+        0.18960423792899928,
+    ),
+}
+KNOWN_FACTOR_MEANS = {
+    "log10_flop_per_usd": 17.01873426596514,
+    "log10_flop_per_joule": 11.263702100127436,
+    "utilisation": 0.37900622784917776,
+    "pue": 1.341542682501778,
+    "g_co2e_per_kwh": 458.38559250000003,
+}
+KNOWN_COST_MEDIANS = {
+    "log10_usd": 6.410933497321963,
+    "log10_kwh": 5.737580351368173,
+    "log10_kg_co2e": 5.382611670862172,
+}
+
+
+def test_cost_model_from_the_committed_tables_equals_the_raw_source_model() -> None:
+    a = load_assumptions()
+    model = costs.build_cost_model(a)
+    assert (len(model.price.data), len(model.price.excluded)) == (432, 159)
+    assert (len(model.efficiency.data), len(model.efficiency.excluded)) == (72, 29)
+    assert len(model.carbon_values) == 82
+    for name, (year_mean, intercept, slope, sigma) in KNOWN_TRENDS.items():
+        trend = getattr(model, name)
+        assert trend.year_mean == pytest.approx(year_mean, rel=1e-12, abs=0)
+        means = [float(trend.draws[c].mean()) for c in ("intercept", "slope", "sigma")]
+        assert means == pytest.approx([intercept, slope, sigma], rel=1e-10, abs=0)
+    factors = model.factor_draws(4000, 2025.0, "network_operations", seed=7)
+    means = {c: float(factors[c].mean()) for c in KNOWN_FACTOR_MEANS}
+    assert means == pytest.approx(KNOWN_FACTOR_MEANS, rel=1e-10, abs=0)
+    draws = model.cost_draws(np.full(4000, 23.0), 2025.0, "network_operations", seed=7)
+    medians = {c: float(np.median(draws[c])) for c in KNOWN_COST_MEDIANS}
+    assert medians == pytest.approx(KNOWN_COST_MEDIANS, rel=1e-10, abs=0)
+
+
+def test_cost_model_reads_no_raw_source(monkeypatch, tmp_path) -> None:
+    empty = tmp_path / "no-sources"
+    empty.mkdir()
+    monkeypatch.setenv("COMPLIM_SOURCES", str(empty))
+    a = load_assumptions().with_changes(max_draws=1000)
+    for basis in ("cloud_on_demand", "purchase"):
+        for carbon in ("mlco2_regions", "world_mix"):
+            model = costs.build_cost_model(a.with_changes(price_basis=basis, carbon_source=carbon))
+            assert len(model.price.data) > 3 and len(model.carbon_values) > 1
+
+
+def test_world_mix_weights_follow_generation() -> None:
+    carbon = load_cost_inputs().carbon
+    countries = carbon[carbon["pool"] == "world_mix"]
+    values, weights = cost_inputs.carbon_intensity_pool(
+        load_assumptions().with_changes(carbon_source="world_mix")
+    )
+    weighted = countries[countries["total_twh"].notna() & (countries["total_twh"] > 0)]
+    assert len(values) == len(weighted)
+    biggest = weighted["total_twh"].idxmax()
+    assert weights.max() == pytest.approx(
+        weighted.at[biggest, "total_twh"] / weighted["total_twh"].sum()
+    )

@@ -26,7 +26,6 @@ def setting():
     return a, model, posteriors
 
 
-@pytest.mark.needs_sources
 def test_projection_table_rows_and_order(setting) -> None:
     a, model, posteriors = setting
     targets = [
@@ -51,7 +50,6 @@ def test_projection_table_rows_and_order(setting) -> None:
     assert len(shown) == len(table) and shown["log10 FLOP"].str.contains("–").all()
 
 
-@pytest.mark.needs_sources
 def test_target_grid_quantiles_are_ordered(setting) -> None:
     a, model, posteriors = setting
     grid = costs.target_grid(
