@@ -112,33 +112,42 @@ Traced = tuple[object, str, tuple[str, ...]]
 """(value, dotted path of the function that computed it, result_ids behind it)."""
 
 
+def forms_markdown(h: FrontierHeadline, quantity: str) -> object:
+    """MyST markdown of one quantity per fitted form: '10^a (10^b–10^c) polynomial, ...'."""
+    from IPython.display import Markdown
+
+    parts = [f"{power_markdown(h.summary(quantity, form)).data} ({form})" for form in h.forms]
+    return Markdown(", ".join(parts))
+
+
+def weights_text(h: FrontierHeadline) -> str:
+    """'polynomial 57%, exponential 43%': the stacking weights of the fitted forms."""
+    return ", ".join(f"{form} {100 * float(w):.0f}%" for form, w in h.weights.items())
+
+
 def headline_values(h: FrontierHeadline, target: float = HEADLINE_TARGET) -> dict[str, Traced]:
     """The landing page's frontier numbers (glue key -> value, function, result ids): today's
-    best, the halving multiplier, the multiplier and the compute, dollars and t CO2e of
-    ``target``, stacked and per form, and the stacking weights in percent."""
+    best, the halving multiplier and the multiplier and the compute, dollars and t CO2e of
+    ``target``, stacked, the halving per form, and the forms' stacking weights."""
     key = f"target-{target:g}"
     stacked = {
         "home-frontier-halving": power_markdown(h.summary("halving")),
+        "home-frontier-halving-forms": forms_markdown(h, "halving"),
         "home-frontier-flop": power_markdown(h.summary(key)),
         "home-frontier-multiplier": power_markdown(h.summary(f"multiplier-{target:g}")),
         "home-frontier-usd": power_markdown(h.cost_summary(key, "log10_usd")),
         "home-frontier-t-co2e": power_markdown(h.cost_summary(key, "log10_t_co2e")),
         "home-frontier-unreachable": round(100 * h.unreachable(key), 1),
     }
-    for form in h.forms:
-        stacked[f"home-frontier-halving-{form}"] = power_markdown(h.summary("halving", form))
-        stacked[f"home-frontier-flop-{form}"] = power_markdown(h.summary(key, form))
     values: dict[str, Traced] = {k: (v, HEADLINE_FUNCTION, h.rows) for k, v in stacked.items()}
     values["home-frontier-best"] = (
         h.best_error,
         "analysis.book.pages.frontier.todays_best",
         (h.best_result,),
     )
-    weights = h.fit_rows or h.rows
-    for form in h.forms:
-        values[f"home-frontier-weight-{form}"] = (
-            round(100 * float(h.weights[form])),
-            "analysis.book.pages.frontier.headline_weights",
-            weights,
-        )
+    values["home-frontier-weights"] = (
+        weights_text(h),
+        "analysis.book.pages.frontier.headline_weights",
+        h.fit_rows or h.rows,
+    )
     return values

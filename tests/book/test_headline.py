@@ -26,7 +26,7 @@ def test_headline_values_trace_to_callable_functions_and_rows() -> None:
         module, name = function.rsplit(".", 1)
         assert callable(getattr(importlib.import_module(module), name)), key
         assert rows, key
-    assert values["home-frontier-weight-polynomial"][0] == 100
+    assert values["home-frontier-weights"][0] == "polynomial 100%"
     assert values["home-frontier-unreachable"][0] == 0.0
 
 
@@ -34,6 +34,15 @@ def test_halving_text_is_the_stacked_halving_multiplier() -> None:
     h = stand_in_headline()  # slope -0.1: halving needs 10^3.0
     text = headline.headline_values(h)["home-frontier-halving"][0]
     assert "10{sup}`3.0`" in text.data
+
+
+def test_per_form_texts_list_only_the_fitted_forms() -> None:
+    fits = {"polynomial": StandInFrontier(), "exponential": StandInFrontier(seed=2)}
+    h = stand_in_headline(fits, {"polynomial": 0.25, "exponential": 0.75})
+    values = headline.headline_values(h)
+    assert values["home-frontier-weights"][0] == "polynomial 25%, exponential 75%"
+    text = values["home-frontier-halving-forms"][0].data
+    assert "(polynomial)" in text and "(exponential)" in text and "floor" not in text
 
 
 def test_fan_is_ordered_and_lower_targets_need_more_compute() -> None:
