@@ -466,7 +466,7 @@ def _ninth_power(inputs: ReproductionInputs) -> Verdict:
     agree = bound_verdict(p[1], p[2], STUDY_POWER)
     return Verdict(
         f"compute ∝ improvement^{format_interval(*p, 1)}; halving today's best needs "
-        f"{_frontier_text(h, 'halving', 'x')} (stacked)",
+        f"{_frontier_text(h, 'halving', ' times')} the compute (stacked)",
         agree,
         "power = log10(halving multiplier) / log10(2) from the frontier's draws (on the "
         "polynomial form this is -1/slope); agreement requires the whole interval at or above "
