@@ -168,6 +168,8 @@ def _constraints(file: str, column: str) -> dict[str, object]:
         out["unique"] = True
     if file == "carbon_intensity.csv" and column == "pool":
         out["enum"] = list(CARBON_POOLS)
+    if column == "year":
+        out |= {"minimum": 2000, "maximum": 2026}
     if file == "price_index.csv" and column == "series":
         out["enum"] = [cost_inputs.PPI_SERIES]
     return out
@@ -191,8 +193,11 @@ def write_cost_tables(tables: dict[str, pd.DataFrame], data_dir: Path) -> None:
 
 
 def _field_type(file: str, column: str) -> str:
-    """number for the values, string for the rest (dates as YYYY-MM-DD text, by pattern)."""
-    return "number" if column in COST_FLOAT_COLUMNS[file] else "string"
+    """number for the values, integer for a year, string for the rest (dates as YYYY-MM-DD
+    text, checked by pattern)."""
+    if column in COST_FLOAT_COLUMNS[file]:
+        return "number"
+    return "integer" if column == "year" else "string"
 
 
 def cost_resources() -> list[dict[str, object]]:
