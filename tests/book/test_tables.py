@@ -124,3 +124,20 @@ def test_years_have_no_thousands_separator() -> None:
 def test_numbers_in_text_cells_lose_their_e_notation() -> None:
     out = reader_frame(pd.DataFrame({"value": ["6.874e+16", "1e-3 kg", "see fig-2e"]}))
     assert list(out["Reported value"]) == ["6.874×10¹⁶", "10⁻³ kg", "see fig-2e"]
+
+
+def test_a_page_returns_its_dataframes_as_reader_tables(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from analysis.book import tables
+    from analysis.book.glue import page_namespace
+    from analysis.book.tables import ReaderTable
+
+    monkeypatch.setattr(tables, "TABLES_DIR", tmp_path)
+    long = pd.DataFrame({"task": ["face_detection"] * (LONG_ROWS + 1)})
+    page = page_namespace("what-if", {"assumptions": long, "short": FRAME, "text": "x"})
+    assert isinstance(page.assumptions, ReaderTable)
+    assert page.assumptions.label == "tab-what-if-assumptions"
+    assert isinstance(page.short, ReaderTable) and page.short.label is None
+    assert page.text == "x"
+    assert (tmp_path / "tab-what-if-assumptions.csv").exists()

@@ -10,7 +10,7 @@ import pandas as pd
 from analysis.book.context import book_context
 from analysis.book.figures import publish_figure
 from analysis.book.formats import format_interval
-from analysis.book.glue import glue_value, setup_chapter
+from analysis.book.glue import glue_value, page_namespace, setup_chapter
 from analysis.checks import backtest as bt
 from analysis.data import fit_table
 from analysis.projection.assumptions import load_assumptions
@@ -235,4 +235,4 @@ def publish() -> SimpleNamespace:
     page_items["diagnostics"] = diagnostics.reindex(
         columns=[c for c in columns if c in diagnostics.columns]
     ).round(3)
-    return SimpleNamespace(**page_items)
+    return page_namespace("backtest", page_items)

@@ -10,9 +10,11 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
+from analysis.book import labels
 from analysis.book.context import book_context
 from analysis.book.figures import publish_figure
 from analysis.book.glue import glue_value, setup_chapter
+from analysis.book.tables import ROOT_PLACEHOLDER, Cell, number_html
 from analysis.data import (
     MEASURES,
     Tables,
@@ -158,6 +160,12 @@ def provenance_table(tables: Tables) -> pd.DataFrame:
 SEARCH_COLUMNS = ("paper_id", "year", "task", "benchmark", "metric", "model", "value", "source")
 
 
+def _value_text(value: float) -> str:
+    """A reported value with four significant figures, never in e-notation."""
+    text = f"{value:.4g}"
+    return Cell(number_html(value, 2), value).text() if "e" in text else text
+
+
 def results_search_html(tables: Tables, page_size: int = 100, model_chars: int = 60) -> str:
     """A self-contained HTML table of all results with a text filter (no external scripts).
 
@@ -167,21 +175,29 @@ def results_search_html(tables: Tables, page_size: int = 100, model_chars: int =
     merged = tables.results.merge(tables.papers[["paper_id", "year"]], on="paper_id", how="left")
     merged["model"] = merged["model"].fillna("").str.slice(0, model_chars)
     merged["year"] = merged["year"].map(lambda y: "" if pd.isna(y) else str(int(y)))
-    merged["value"] = merged["value"].map(lambda v: f"{v:.4g}")
-    rows = merged[list(SEARCH_COLUMNS)].sort_values(["benchmark", "metric", "year"]).to_numpy()
+    merged["value"] = merged["value"].map(_value_text)
+    merged = merged.sort_values(["benchmark", "metric", "year"])
+    merged["task"] = merged["task"].map(labels.task_name)
+    merged["benchmark"] = merged["benchmark"].map(labels.benchmark_name)
+    merged["metric"] = merged["metric"].map(lambda m: labels.METRIC_SHORT.get(m, m))
+    rows = merged[list(SEARCH_COLUMNS)].to_numpy()
     cells = [["" if pd.isna(cell) else str(cell) for cell in row] for row in rows.tolist()]
     payload = json.dumps(cells, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     payload = payload.replace("</", "<\\/")
-    header = "".join(f"<th>{html.escape(c)}</th>" for c in SEARCH_COLUMNS)
-    return _SEARCH_TEMPLATE.format(header=header, payload=payload, page=page_size, total=len(rows))
+    header = "".join(f"<th>{html.escape(labels.column_label(c))}</th>" for c in SEARCH_COLUMNS)
+    return _SEARCH_TEMPLATE.format(
+        header=header, payload=payload, page=page_size, total=len(rows), root=ROOT_PLACEHOLDER
+    )
 
 
 _SEARCH_TEMPLATE = """
 <div class="complim-search">
 <label for="complim-filter">Filter results (all words must match):</label>
 <input id="complim-filter" type="search" placeholder="e.g. imagenet 2019 resnet" style="width:60%">
-<p id="complim-count" aria-live="polite"></p>
-<table class="table" id="complim-results"><thead><tr>{header}</tr></thead><tbody></tbody></table>
+<p><span id="complim-count" aria-live="polite"></span> ·
+<a href="{root}data/results.csv" download>Data CSV (every result, with its source)</a></p>
+<div class="complim-table-scroll"><table class="table" id="complim-results">
+<thead><tr>{header}</tr></thead><tbody></tbody></table></div>
 <script type="application/json" id="complim-data">{payload}</script>
 <script>
 (function () {{

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 from IPython.display import Markdown
 
-from analysis.book import charts, formats
+from analysis.book import charts, formats, labels, tables
 from analysis.book.context import book_context
 from analysis.book.figures import publish_figure
 from analysis.book.glue import glue_value, setup_chapter
+from analysis.book.theme import log10_axis
 from analysis.projection import costs
 from analysis.projection import extrapolate as ex
 
@@ -87,9 +88,13 @@ def publish() -> SimpleNamespace:
         .transform_filter(alt.datum.part == "observation")
         .mark_point(opacity=0.35, size=18)
         .encode(
-            x=alt.X("year:Q", title="year", scale=alt.Scale(zero=False), axis=alt.Axis(format="d")),
+            x=alt.X(
+                "year:Q", title=labels.YEAR, scale=alt.Scale(zero=False), axis=alt.Axis(format="d")
+            ),
             y=alt.Y(
-                "y:Q", title="log10 of peak FLOP per US$ or per joule", scale=alt.Scale(zero=False)
+                "y:Q",
+                axis=log10_axis("Peak FLOP per US$ or per joule (log scale)"),
+                scale=alt.Scale(zero=False),
             ),
             tooltip=[
                 "panel:N",
@@ -140,7 +145,9 @@ def publish() -> SimpleNamespace:
         formats.power_of_ten_markdown(np.log10(a.published_flop_per_usd), digits=2),
     )
 
-    page_items["projection_table"] = formats.display_projection_table(table)
+    page_items["projection_table"] = tables.reader_table(
+        formats.reader_projection_table(table), "tab-projections-table"
+    )
 
     grid_errors = {}
     for series in inputs.projected_series:
@@ -175,24 +182,22 @@ def publish() -> SimpleNamespace:
         ],
         ignore_index=True,
     )
-    halving_display = pd.DataFrame(
-        {
-            "task": halving["task"],
-            "series": halving["series"],
-            "form": halving["form"],
-            "today's best error": halving["today_error"],
-            "log10 multiplier to halve it": [
-                formats.format_interval(m, lo, hi)
-                for m, lo, hi in zip(
-                    halving.log10_multiplier_median,
-                    halving.log10_multiplier_lo,
-                    halving.log10_multiplier_hi,
-                    strict=False,
-                )
-            ],
-            "wrong-sign draws": halving["n_wrong_sign"],
-        }
-    ).sort_values(["task", "series", "form"], ignore_index=True)
+    halving_display = (
+        halving[
+            [
+                "task",
+                "series",
+                "form",
+                "today_error",
+                "log10_multiplier_median",
+                "log10_multiplier_lo",
+                "log10_multiplier_hi",
+                "n_wrong_sign",
+            ]
+        ]
+        .sort_values(["task", "series", "form"], ignore_index=True)
+        .rename(columns={"today_error": "todays_best_error"})
+    )
     poly_halving = halving[(halving.form == "polynomial") & (halving.series == IMAGENET)]
     if not poly_halving.empty:
         glue_value(
@@ -201,7 +206,11 @@ def publish() -> SimpleNamespace:
         )
     else:
         glue_value("projections-imagenet-halving", Markdown("not estimable"))
-    page_items["halving"] = halving_display
+    page_items["halving"] = tables.reader_table(
+        halving_display,
+        "tab-projections-halving",
+        rename={"log10_multiplier": "Compute multiplier to halve today's best error"},
+    )
 
     nyc = a.comparisons["new_york_city_t_co2_per_year"]
     american = a.comparisons["average_american_lb_co2_per_year"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+from analysis.book import tables
 from analysis.book.context import book_context
 from analysis.book.glue import glue_value, setup_chapter
 from analysis.book.headline import frontier_headline
@@ -48,6 +49,6 @@ def publish() -> SimpleNamespace:
         glue_value(f"reproduction-verdict-{key}", verdicts.get(key, "n/a"))
 
     claims = table[COLUMNS].rename(columns={"ours": "ours (frontier)", "mean_line": "mean line"})
-    page_items["claims"] = claims
+    page_items["claims"] = tables.reader_table(claims, "tab-reproduction-claims")
     page_items["table"] = table
     return SimpleNamespace(**page_items)

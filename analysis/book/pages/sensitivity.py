@@ -10,7 +10,7 @@ import numpy as np
 from analysis.book import formats
 from analysis.book.context import book_context
 from analysis.book.figures import publish_figure
-from analysis.book.glue import glue_value, setup_chapter
+from analysis.book.glue import glue_value, page_namespace, setup_chapter
 from analysis.checks import sensitivity as se
 
 
@@ -132,4 +132,4 @@ def publish() -> SimpleNamespace:
         "passed",
     ]
     page_items["refit_diagnostics"] = refit_diagnostics[columns].round(3)
-    return SimpleNamespace(**page_items)
+    return page_namespace("sensitivity", page_items)
