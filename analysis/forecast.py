@@ -6,8 +6,9 @@
 ``measure`` (hardware_burden, epoch_estimate or network_operations) and ``log10_compute``.
 The output adds the predictive quantiles of the error (``error_q05`` ... ``error_q95``, in the
 benchmark's error unit, e.g. % top-1 error) of a new paper's result at that compute and date,
-from the stacked frontier forms fitted on the rows public before the cutoff, and
-``p_new_record``, the probability that such a result beats the best error public by then.
+from the frontier forms fitted on the rows public before the cutoff, stacked with the
+weights ``reports/backtest.json`` holds for that cutoff (equal weights for a cutoff it lacks),
+and ``p_new_record``, the probability that such a result beats the best error public by then.
 
 May import: :mod:`analysis.data`, :mod:`analysis.models`, :mod:`analysis.projection` and
 :mod:`analysis.checks` (it belongs to the checks stage).
@@ -24,6 +25,7 @@ import pandas as pd
 
 from analysis import data
 from analysis.models import frontier as fm
+from analysis.models.diagnostics import DiagnosticsError
 from analysis.projection import frontier as fp
 
 INPUT_COLUMNS = ("benchmark", "date", "measure", "log10_compute")
@@ -78,16 +80,19 @@ def fit_at(cutoff: float) -> tuple[dict[str, fm.FrontierFit], dict[str, float], 
 
     rows, _ = fp.headline_rows()
     train, _ = bt.split(rows, cutoff)
-    fits = {
-        form: fm.fit_frontier(train, form, label="frontier-backtest") for form in fm.FRONTIER_FORMS
-    }
-    weights = (
-        bt.read_report()["stacking_weights"].get(bt.cutoff_label(cutoff))
-        if bt.REPORT.exists()
-        else None
-    )
-    weights = weights or {form: 1.0 / len(fits) for form in fits}
-    return fits, weights, train
+    fits = {}
+    for form in fm.FRONTIER_FORMS:
+        try:
+            fits[form] = fm.fit_frontier(train, form, bt.SETTINGS, label="frontier-backtest")
+        except DiagnosticsError as error:
+            print(f"left out: {error}".splitlines()[-1], file=sys.stderr)
+    if not fits:
+        raise ValueError(f"no frontier form passed the diagnostics gate at cutoff {cutoff}")
+    stored = bt.read_report()["stacking_weights"] if bt.REPORT.exists() else {}
+    weights = stored.get(bt.cutoff_label(cutoff)) or {}
+    weights = {f: w for f, w in weights.items() if f in fits} or {f: 1 / len(fits) for f in fits}
+    total = sum(weights.values())
+    return fits, {f: w / total for f, w in weights.items()}, train
 
 
 def forecast(

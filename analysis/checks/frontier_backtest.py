@@ -45,6 +45,9 @@ BASELINES = ("ols", "mean_line", "no_progress")
 REPORT = REPO_ROOT / "reports" / "backtest.json"
 N_DRAWS = 2000
 SEED = 2020
+SETTINGS = fm.FrontierSettings(chains=2, tune=1000, draws=1000)
+"""Refits sample two chains (one per core) of 1,000 draws: half the wall time of the headline
+fits' four, under the same gate."""
 
 
 def cutoff_label(cutoff: float) -> str:
@@ -277,7 +280,7 @@ def run(
     rows: pd.DataFrame,
     cutoffs: Iterable[float] = CUTOFFS,
     forms: Iterable[fm.FrontierForm] = fm.FRONTIER_FORMS,
-    settings: fm.FrontierSettings = fm.DEFAULT_SETTINGS,
+    settings: fm.FrontierSettings = SETTINGS,
     with_mean_line: bool = True,
 ) -> BacktestRun:
     """Refit at every cutoff, forecast the later rows, score every model and target."""
