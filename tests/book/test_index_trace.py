@@ -1,7 +1,9 @@
 """Every number glued on the landing page traces to a function and to the rows it came from.
 
-The fits are stand-ins with known slopes (no sampling); the tables, the fit table, today's best
-errors and the cost model are the book's own.
+The fits are stand-ins with known slopes (no sampling): the mean-line fits and the frontier
+headline's (``tests.frontier_standin``, traced to the headline's ImageNet rows and today's best
+result of the data); the tables, the fit table, today's best errors and the cost model are the
+book's own.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from analysis.projection.extrapolate import todays_best, todays_best_results
 from analysis.projection.inputs import BookInputs
 from analysis.testing import SimulatedFit
 from analysis.vocab.series import IMAGENET
+from tests.frontier_standin import stand_in_headline
 
 ID_COLUMNS = {"data/papers.csv": "paper_id", "data/results.csv": "result_id"}
 
@@ -47,7 +50,12 @@ def values(tables) -> dict[str, landing.Traced]:
         fits=fits,
         n_papers=len(tables.papers),
     )
-    return landing.landing_values(tables, inputs)
+    imagenet = results[results["series"] == IMAGENET]
+    best = imagenet.loc[imagenet["error"].idxmin(), "result_id"]
+    headline = stand_in_headline(
+        rows=tuple(map(str, imagenet["result_id"].head(20))), best_result=str(best)
+    )
+    return landing.landing_values(tables, inputs, headline)
 
 
 def test_every_glue_key_of_the_page_is_traced(values) -> None:
@@ -84,3 +92,11 @@ def test_todays_best_names_the_result_it_came_from(values, tables) -> None:
     assert results.loc[result_id, "series"] == IMAGENET
     best = todays_best_results(primary_results(tables).dropna(subset=["year", "error"]), 2100.0)
     assert best.loc[IMAGENET, "error"] <= traced.value
+
+
+def test_the_headline_findings_come_from_the_frontier(values) -> None:
+    page = (BOOK_DIR / "index.md").read_text(encoding="utf-8")
+    for key in ("home-frontier-halving", "home-frontier-flop", "home-frontier-usd"):
+        assert f"{{glue:md}}`{key}:myst`" in page
+        assert values[key].function == "analysis.book.headline.frontier_headline"
+    assert values["home-frontier-best"].function == "analysis.book.pages.frontier.todays_best"

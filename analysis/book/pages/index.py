@@ -1,5 +1,6 @@
 """The landing page (``book/index.md``): its key findings, from the same fits and assumptions as
-the chapters, each with where it came from.
+the chapters, each with where it came from. The headline numbers are the frontier model's
+(:mod:`analysis.book.headline`); the mean-line projections stay beside them for comparison.
 
 :func:`landing_values` returns every number the page glues as a :class:`Traced` value: the value,
 the function that computed it and the ids of the data rows behind it (``paper_id`` or
@@ -18,11 +19,14 @@ from analysis.book.charts import fan_chart
 from analysis.book.context import book_context
 from analysis.book.figures import publish_figure
 from analysis.book.glue import glue_value, setup_chapter
+from analysis.book.headline import frontier_headline, headline_values
+from analysis.book.headline import headline_fan as frontier_fan
 from analysis.book.pages.overview import scope_counts
 from analysis.data import Tables
 from analysis.projection import costs
 from analysis.projection import extrapolate as ex
 from analysis.projection.extrapolate import todays_best_results
+from analysis.projection.frontier_headline import FrontierHeadline
 from analysis.projection.inputs import BookInputs
 from analysis.vocab.series import IMAGENET
 
@@ -82,8 +86,12 @@ class Traced:
 ASSUMPTIONS = "config/assumptions.yaml"
 
 
-def landing_values(tables: Tables, inputs: BookInputs) -> dict[str, Traced]:
-    """Every number the landing page glues, keyed by glue key, with its function and rows."""
+def landing_values(
+    tables: Tables, inputs: BookInputs, headline: FrontierHeadline | None = None
+) -> dict[str, Traced]:
+    """Every number the landing page glues, keyed by glue key, with its function and rows:
+    the frontier headline's (``headline``, default :func:`frontier_headline`) and the
+    mean-line projections' beside them."""
     a = inputs.assumptions
     values: dict[str, Traced] = {}
     papers = ("data/papers.csv", tuple(tables.papers["paper_id"]))
@@ -148,6 +156,10 @@ def landing_values(tables: Tables, inputs: BookInputs) -> dict[str, Traced]:
         values[f"home-halving-{form}"] = Traced(
             text, "analysis.book.pages.index.halving_multiplier", behind, "data/results.csv"
         )
+    h = headline if headline is not None else frontier_headline()
+    target = float(a.targets[IMAGENET][0])
+    for key, (value, function, rows) in headline_values(h, target).items():
+        values[key] = Traced(value, function, rows, "data/results.csv")
     return values
 
 
@@ -158,12 +170,13 @@ def publish() -> None:
     inputs = context.projection()
     for key, traced in landing_values(context.tables, inputs).items():
         glue_value(key, traced.value)
-    fan = headline_fan(inputs)
+    fan = frontier_fan()
     publish_figure(
         fan_chart(fan, width=520, height=300, columns=1),
         "fig-home-imagenet-fan",
         fan,
-        alt_text="Compute needed to reach a lower ImageNet top-1 error, from today's best error "
-        "down to the study's lowest target, for the polynomial and exponential forms, "
-        "with median lines and 50% and 90% bands that widen as the target falls.",
+        alt_text="Compute needed for the frontier of the best results to reach a lower ImageNet "
+        "top-1 error, from today's best error down to the study's lowest target, for each "
+        "frontier form and their stacked mixture, with median lines and 50% and 90% bands that "
+        "widen as the target falls.",
     )
