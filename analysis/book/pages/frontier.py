@@ -21,6 +21,7 @@ from analysis.models.diagnostics import MAX_RHAT, MIN_ESS_BULK, DiagnosticsError
 from analysis.paths import GENERATED_DIR
 from analysis.projection import frontier as fp
 from analysis.projection.assumptions import load_assumptions
+from analysis.projection.costs import build_cost_model
 
 HEADLINE_SERIES = "imagenet/top1_accuracy"
 TARGETS = (5.0, 1.0)
@@ -236,7 +237,7 @@ def publish() -> SimpleNamespace:
         share = float(100 * np.mean(np.isinf(headline[f"target-{target:g}"])))
         glue_value(f"frontier-unreachable-{target:g}", share)
 
-    costs = ctx.projection().model
+    costs = build_cost_model(a)
     for target in TARGETS:
         cost = costs.cost_draws(headline[f"target-{target:g}"], year, fm.MEASURES[0], a.seed)
         _glue_interval(f"frontier-usd-{target:g}", cost["log10_usd"].to_numpy(), level)
