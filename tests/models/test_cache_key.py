@@ -24,9 +24,9 @@ from analysis.paths import DATA_DIR
 from analysis.vocab.forms import FORMS
 
 PINNED_DATA = {
-    "papers.csv": "446188f57e2d36d206590cc5321a20f1a26a5e458f48132694287192fb68669d",
-    "results.csv": "3b3615ae0029474452854b90b990038b4d73b2a962316a7966c14bb467d2c358",
-    "compute.csv": "3d7644390a7ed4eec2eb81229c59fbeebe7ad8c6c6406d10ab7839d831015ca1",
+    "papers.csv": "a84fa3c947701ba237789626f3e08fa194ec76ae59e73054bc918e90dc132ab3",
+    "results.csv": "09e742361a8dfee336a1d138d759b76d1305ba29c4df63a01e09f8b7791c8430",
+    "compute.csv": "8206db159bae44c33d997b750ae86789c9e7f04d5b9f726393fe322a4acfa46f",
     "hardware.csv": "04ce8d65033ff16fbfc98d5eabcd3773290f53e01b28a88c60f9223711a43faa",
 }
 """sha256 of the tables the keys were recorded on."""
@@ -34,24 +34,24 @@ PINNED_DATA = {
 MODEL_SOURCE_SHA256 = "430cc6083d73302ef9de9249035920854a72ee3532a84441ca693855ef426ce0"
 
 BOOK_FIT_KEYS = {
-    "hardware_burden/polynomial/static": "2fa665a8d8519815fc1d2b2c200e378e",
-    "hardware_burden/polynomial/trend": "992549afa7622093e777047705ca9c3d",
-    "hardware_burden/exponential/static": "078d2bf2e4d650084371273ed6beac1b",
-    "hardware_burden/exponential/trend": "ba2f73ef5f22c2c248a11fd87ea90918",
-    "network_operations/polynomial/static": "7f8712c9ccfc4442aab3fcefe0ac00e2",
-    "network_operations/polynomial/trend": "f4c8ae3fcacb7861cbd626c515e7d23e",
-    "network_operations/exponential/static": "3a82aa813838c178d226dd001426b242",
-    "network_operations/exponential/trend": "26c262cda95282222cb0bfef340911db",
-    "flops_per_pass/polynomial/static": "a708193b2abaede6ce374cc07a2337c7",
-    "flops_per_pass/polynomial/trend": "b39e783ab6691249efec0244cf3b0404",
-    "flops_per_pass/exponential/static": "7d57ab5c7b9dc8fcced64b7f181f0d69",
-    "flops_per_pass/exponential/trend": "b268160c2beab007919f0111c0a002c1",
-    "epoch_estimate/polynomial/static": "cd73c08b3609b1b2579d03169487e5ba",
-    "epoch_estimate/polynomial/trend": "31a10f9d2264b0bee7f64048ff30290c",
-    "epoch_estimate/exponential/static": "f49ae2f92387fc064bbeed218edef65a",
-    "epoch_estimate/exponential/trend": "a5d3718312b3544b120afdf96c8277bc",
-    "latent/polynomial": "69efeda757ba03d15cf5c06048b5ba32",
-    "latent/exponential": "5ac55d0f4c88d84849e54849b608ca83",
+    "hardware_burden/polynomial/static": "20027654690519f4b0d25c9d3f3ea70e",
+    "hardware_burden/polynomial/trend": "75d740c38875915c9cd15c3c9d860ca1",
+    "hardware_burden/exponential/static": "32bc327dadc1c59d15ce6d4327c082ef",
+    "hardware_burden/exponential/trend": "c29c20b9684a9ea15cc926eeb6f2ff05",
+    "network_operations/polynomial/static": "72d7420a783548b15f824958a79bc085",
+    "network_operations/polynomial/trend": "93e9f349c4c59146ccd5f4f43d7213d5",
+    "network_operations/exponential/static": "220a3d45394aff2a8ab919038c576d9c",
+    "network_operations/exponential/trend": "f55b74cf03af60c38c50de32d4028ad2",
+    "flops_per_pass/polynomial/static": "301f643c2d995a3702d3d502d27e59e2",
+    "flops_per_pass/polynomial/trend": "295d2e7961d7a93595b97065076f0c02",
+    "flops_per_pass/exponential/static": "3de9d59dc9a7b5ed4aa4469299bbb639",
+    "flops_per_pass/exponential/trend": "0ff7e50aa5745f28f922c42be2c779e7",
+    "epoch_estimate/polynomial/static": "4e1b1c275f5c958686ecf9fb5e7bb45d",
+    "epoch_estimate/polynomial/trend": "dbbf216a10bc2d442376bf93556857c8",
+    "epoch_estimate/exponential/static": "1dc4342ba7910e554a621edc7e3e0156",
+    "epoch_estimate/exponential/trend": "c0a64294ca7969a711707dd67e8219ab",
+    "latent/polynomial": "0fabb1b11321c398494c9c6de86b3f0b",
+    "latent/exponential": "a0cb3cd1162f079058b8fe0cf4fea8d6",
 }
 
 
