@@ -267,13 +267,15 @@ def _form_log_densities(fits: dict[str, fm.FrontierFit], later: pd.DataFrame) ->
 
 def _weights(past: list[pd.DataFrame], forms: tuple[str, ...]) -> dict[str, float]:
     """Stacking weights of ``forms`` from the leave-future-out densities of earlier cutoffs
-    (rows where every one of these forms was fitted); equal weights before any."""
+    (rows where every form that was ever scored has a density; a form never scored gets 0);
+    equal weights before any."""
     every = pd.concat(past, ignore_index=True) if past else pd.DataFrame()
-    usable = every.reindex(columns=list(forms)).dropna() if len(every) else every
+    scored = [f for f in forms if f in every and every[f].notna().any()]
+    usable = every[scored].dropna() if scored else pd.DataFrame()
     if len(usable) == 0:
         return {f: 1.0 / len(forms) for f in forms}
-    w = fp.stacking_weights(usable.to_numpy())
-    return {f: float(v) for f, v in zip(forms, w, strict=True)}
+    w = dict(zip(scored, fp.stacking_weights(usable.to_numpy()), strict=True))
+    return {f: float(w.get(f, 0.0)) for f in forms}
 
 
 def run(

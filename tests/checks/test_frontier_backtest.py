@@ -75,3 +75,11 @@ def test_report_rows_list_every_cutoff_and_the_pooled_summary():
 
 def test_cutoff_labels_are_dates():
     assert bt.cutoff_label(2016.0) == "2016-01-01" and bt.cutoff_label(2020.5) == "2020-07-01"
+
+
+def test_a_form_never_scored_gets_no_weight_and_the_others_are_stacked():
+    past = [pd.DataFrame({"polynomial": [-1.0, -1.2], "exponential": [-2.0, -2.5]})]
+    weights = bt._weights(past, ("polynomial", "exponential", "floor"))
+    assert weights["floor"] == 0.0 and weights["polynomial"] > weights["exponential"]
+    assert sum(weights.values()) == pytest.approx(1.0)
+    assert bt._weights([], ("polynomial", "exponential")) == {"polynomial": 0.5, "exponential": 0.5}
