@@ -18,6 +18,7 @@ import pandas as pd
 
 from analysis import models
 from analysis.data import compute_long, fit_table, load_tables
+from analysis.models.diagnostics import DiagnosticsError
 from analysis.projection.assumptions import Assumptions, load_assumptions
 from analysis.projection.inputs import BookInputs, book_inputs
 from analysis.vocab.forms import FORMS, Form
@@ -75,12 +76,22 @@ class BookContext:
             self._measurement[form] = models.fit_measurement_error(rows, compute, form)
         return self._measurement[form]
 
+    def measurement_failure(self, form: Form) -> str | None:
+        """Why the measurement-error model of ``form`` failed the gate (None when it passed)."""
+        try:
+            self.measurement_fit(form)
+        except DiagnosticsError as error:
+            return str(error).splitlines()[-1]
+        return None
+
     def all_fits(self) -> tuple[models.BookFit, ...]:
-        """Every fit of the book: per measure, form and trend, then the measurement-error fits."""
+        """Every fit of the book: per measure, form and trend, then the measurement-error fits
+        that passed the gate (a failed one is reported by :meth:`measurement_failure`)."""
         fits = list(self.fits())
         for form in FORMS:
-            fit = self.measurement_fit(form)
-            fits.append(models.BookFit(LATENT, fit, fit.rows, fit.excluded))
+            if self.measurement_failure(form) is None:
+                fit = self.measurement_fit(form)
+                fits.append(models.BookFit(LATENT, fit, fit.rows, fit.excluded))
         return tuple(fits)
 
     def projection(self, fit_keys: tuple[str, ...] = ("polynomial", "exponential")) -> BookInputs:

@@ -615,7 +615,30 @@ def methods_report() -> None:
         for b in all_fits()
     )
     glue_value("methods-n-escalated", int(escalated))
+    _glue_measurement_model()
+    ols = imagenet_ols()
+    glue_value("methods-ols-imagenet-n", int(ols["n"]))
+    glue_value("methods-ols-imagenet-r2", 100 * float(ols["r2"]))
+    glue_value("methods-ols-imagenet-extra-r2", 100 * float(ols["extra_r2_from_trend"]))
+    glue_value("methods-ols-imagenet-slope", float(ols["slope"]))
+    glue_value("methods-ols-imagenet-se", float(ols["slope_se"]))
+
+
+def _glue_measurement_model() -> None:
+    """Glue the measurement-error model's numbers, or say plainly that it failed the gate."""
+    failure = book_context().measurement_failure("polynomial")
+    if failure is not None:
+        glue_value("methods-me-status", f"On this build the model failed the gate ({failure}); "
+                   "its numbers below are missing and no chapter uses it.")  # fmt: skip
+        glue_value("methods-me-table", pd.DataFrame({"status": ["failed the diagnostics gate"]}))
+        for key in ("methods-me-n", "methods-me-n-dropped"):
+            glue_value(key, 0)
+        glue_value("methods-me-tasks", "no task")
+        for key in ("methods-me-fpp-imagenet", "methods-me-hb-imagenet"):
+            glue_value(key, float("nan"))
+        return
     me = measurement_error_fit("polynomial")
+    glue_value("methods-me-status", "The model passed the gate on this build.")
     glue_value("methods-me-table", measurement_table(me).round(2))
     glue_value("methods-me-n", me.n_obs)
     glue_value("methods-me-n-dropped", len(me.dropped_observations))
@@ -625,12 +648,6 @@ def methods_report() -> None:
     glue_value("methods-me-fpp-imagenet", float(np.median(fpp)))
     hb = bias.sel(measure="hardware_burden", task="image_classification").values.reshape(-1)
     glue_value("methods-me-hb-imagenet", float(np.median(hb)))
-    ols = imagenet_ols()
-    glue_value("methods-ols-imagenet-n", int(ols["n"]))
-    glue_value("methods-ols-imagenet-r2", 100 * float(ols["r2"]))
-    glue_value("methods-ols-imagenet-extra-r2", 100 * float(ols["extra_r2_from_trend"]))
-    glue_value("methods-ols-imagenet-slope", float(ols["slope"]))
-    glue_value("methods-ols-imagenet-se", float(ols["slope_se"]))
 
 
 def cross_task_report() -> None:
