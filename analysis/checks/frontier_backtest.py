@@ -218,6 +218,7 @@ class BacktestRun:
     scores: pd.DataFrame
     weights: dict[str, dict[str, float]]
     final_weights: dict[str, float]
+    densities: pd.DataFrame
     fits: list[dict[str, object]]
     seconds: float
 
@@ -265,7 +266,7 @@ def _form_log_densities(fits: dict[str, fm.FrontierFit], later: pd.DataFrame) ->
     return pd.DataFrame(rows)
 
 
-def _weights(past: list[pd.DataFrame], forms: tuple[str, ...]) -> dict[str, float]:
+def weights_from_densities(past: list[pd.DataFrame], forms: tuple[str, ...]) -> dict[str, float]:
     """Stacking weights of ``forms`` from the leave-future-out densities of earlier cutoffs
     (rows where every form that was ever scored has a density; a form never scored gets 0);
     equal weights before any."""
@@ -311,7 +312,7 @@ def run(
             )
         if not fits:
             continue
-        w = _weights(past_density, tuple(fits))
+        w = weights_from_densities(past_density, tuple(fits))
         weights[cutoff_label(cutoff)] = {k: round(float(v), 4) for k, v in w.items()}
         parts = {
             form: _frontier_forecaster(fit, cutoff, frozen=False) for form, fit in fits.items()
@@ -334,11 +335,12 @@ def run(
                                 "rows": len(train), "passed": False, "reason": reason})  # fmt: skip
         scored.extend(_score_rows(later, forecasters, cutoff))
         past_density.append(_form_log_densities(fits, later))
-    final_weights = {f: round(v, 4) for f, v in _weights(past_density, forms).items()}
+    final_weights = {f: round(v, 4) for f, v in weights_from_densities(past_density, forms).items()}
     return BacktestRun(
         scores=pd.DataFrame(scored),
         weights=weights,
         final_weights=final_weights,
+        densities=pd.concat(past_density, ignore_index=True) if past_density else pd.DataFrame(),
         fits=fit_log,
         seconds=time.perf_counter() - start,
     )

@@ -79,7 +79,8 @@ def test_cutoff_labels_are_dates():
 
 def test_a_form_never_scored_gets_no_weight_and_the_others_are_stacked():
     past = [pd.DataFrame({"polynomial": [-1.0, -1.2], "exponential": [-2.0, -2.5]})]
-    weights = bt._weights(past, ("polynomial", "exponential", "floor"))
+    weights = bt.weights_from_densities(past, ("polynomial", "exponential", "floor"))
     assert weights["floor"] == 0.0 and weights["polynomial"] > weights["exponential"]
     assert sum(weights.values()) == pytest.approx(1.0)
-    assert bt._weights([], ("polynomial", "exponential")) == {"polynomial": 0.5, "exponential": 0.5}
+    equal = bt.weights_from_densities([], ("polynomial", "exponential"))
+    assert equal == {"polynomial": 0.5, "exponential": 0.5}

@@ -59,11 +59,9 @@ def backtest_run() -> bt.BacktestRun:
 
 
 def headline_weights() -> dict[str, float]:
-    """Stacking weights of the fitted forms from the leave-future-out backtest (renormalised
-    over the forms that passed the gate)."""
-    weights = {f: w for f, w in backtest_run().final_weights.items() if f in headline_fits()}
-    total = sum(weights.values())
-    return {f: w / total for f, w in weights.items()} if total > 0 else weights
+    """Stacking weights of the forms that passed the headline gate, estimated on every later
+    result of the leave-future-out backtest that all of them scored."""
+    return bt.weights_from_densities([backtest_run().densities], tuple(headline_fits()))
 
 
 def todays_best(series: str, through_year: float) -> pd.Series:
