@@ -148,7 +148,7 @@ def _glue_interval(key: str, values: np.ndarray, level: float) -> str:
 def backtest_rows() -> pd.DataFrame:
     """The backtest's rows pooled over cutoffs (``reports/backtest.json`` lists them all)."""
     rows = pd.DataFrame(bt.report_rows(backtest_run().scores), columns=REPORT_COLUMNS)
-    return rows[rows["cutoff"] == "pooled"].drop(columns="cutoff")
+    return rows[rows["cutoff"] == "pooled"].drop(columns="cutoff").reset_index(drop=True)
 
 
 def publish() -> SimpleNamespace:
@@ -243,7 +243,10 @@ def publish() -> SimpleNamespace:
         _glue_interval(f"frontier-tco2-{target:g}", cost["log10_kg_co2e"].to_numpy() - 3.0, level)
 
     pooled = backtest_rows()
-    glue_table("frontier-backtest", pooled)
+    shown = pooled.assign(
+        coverage_50=100 * pooled["coverage_50"], coverage_90=100 * pooled["coverage_90"]
+    )
+    glue_table("frontier-backtest", shown)
     records = pooled[(pooled["target"] == "records") & (pooled["model"] == "headline")]
     verdicts = []
     for column, (lo, hi) in RECORD_TARGETS.items():
