@@ -14,7 +14,7 @@ from analysis.book.figures import publish_figure
 from analysis.book.glue import glue_value, setup_chapter
 from analysis.book.tables import glue_table
 from analysis.checks import frontier_backtest as bt
-from analysis.data import primary_results
+from analysis.data import DEFAULT_POPULATIONS, primary_results
 from analysis.intervals import format_power_of_ten, interval_of
 from analysis.models import frontier as fm
 from analysis.models.diagnostics import MAX_RHAT, MIN_ESS_BULK, DiagnosticsError
@@ -22,8 +22,10 @@ from analysis.paths import GENERATED_DIR
 from analysis.projection import frontier as fp
 from analysis.projection.assumptions import load_assumptions
 from analysis.projection.costs import build_cost_model
+from analysis.projection.extrapolate import todays_best_results
+from analysis.vocab.series import IMAGENET
 
-HEADLINE_SERIES = "imagenet/top1_accuracy"
+HEADLINE_SERIES = IMAGENET
 TARGETS = (5.0, 1.0)
 REPORT_COLUMNS = ["cutoff", "target", "model", "n", "papers", "coverage_50", "coverage_90", "crps"]
 PARAMETERS = (("slope", "slope_task"), ("trend", "trend_task"), ("gap_share", "gap_share"))
@@ -32,11 +34,17 @@ RECORD_TARGETS = {"coverage_90": (0.85, 0.95), "coverage_50": (0.40, 0.60)}
 
 
 @cache
+def headline_table() -> fp.HeadlineTable:
+    """The headline rows and their exclusions, built once per kernel."""
+    return fp.headline_table(book_context().tables)
+
+
+@cache
 def headline_attempts() -> tuple[dict[str, fm.FrontierFit], dict[str, str]]:
     """The frontier forms fitted on every headline row (cached posteriors), and the forms that
     failed the diagnostics gate even after escalation, with the reason: those are left out of
     the stack and the book says so."""
-    rows, _ = fp.headline_rows(book_context().tables)
+    rows = headline_table().rows
     fits, failed = {}, {}
     for form in fm.FRONTIER_FORMS:
         try:
@@ -54,8 +62,7 @@ def headline_fits() -> dict[str, fm.FrontierFit]:
 @cache
 def backtest_run() -> bt.BacktestRun:
     """The rolling-origin backtest on the headline rows (refits come from the posterior cache)."""
-    rows, _ = fp.headline_rows(book_context().tables)
-    return bt.run(rows)
+    return bt.run(headline_table().rows)
 
 
 def headline_weights() -> dict[str, float]:
@@ -67,10 +74,11 @@ def headline_weights() -> dict[str, float]:
 def todays_best(series: str, through_year: float) -> pd.Series:
     """The best paper-reported error published up to ``through_year`` and the result behind it."""
     primary = primary_results(book_context().tables)
-    papers = primary[primary["population"].isin(("paper", "same_weights"))]
-    published = papers[(papers["series"] == series) & (papers["year"] <= through_year)]
-    published = published[published["error"] > 0]
-    return published.loc[published["error"].idxmin(), ["result_id", "model", "error", "year"]]
+    papers = primary[primary["population"].isin(DEFAULT_POPULATIONS) & (primary["error"] > 0)]
+    best = todays_best_results(papers[papers["series"] == series], through_year).loc[series]
+    model = papers.set_index("result_id").loc[best["result_id"], "model"]
+    return pd.Series({"result_id": best["result_id"], "model": model, "error": best["error"],
+                      "year": best["year"]})  # fmt: skip
 
 
 def prior_table() -> pd.DataFrame:
@@ -154,9 +162,8 @@ def backtest_rows() -> pd.DataFrame:
 def publish() -> SimpleNamespace:
     """Fit the frontier forms, glue the headline, the priors, the fit and the backtest verdict."""
     setup_chapter()
-    ctx = book_context()
     a = load_assumptions()
-    table = fp.headline_table(ctx.tables)
+    table = headline_table()
     rows = table.rows
     fits = headline_fits()
     weights = headline_weights()
