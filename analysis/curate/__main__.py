@@ -1,8 +1,12 @@
 """Build the curated dataset in ``data/`` from the raw public sources.
 
 Run ``.venv/bin/python -m analysis.curate`` to rebuild every table, report and ``references.bib``;
-``--check`` only validates the committed tables (:func:`analysis.data.load_tables` and the data
-package). The hand-edited files in ``data/manual/`` are validated first
+``--check`` only validates what is committed: the hand-edited files, the tables
+(:func:`analysis.data.load_tables` and the data package), that every row of the tables about
+results still matches a result (:func:`analysis.curate.manual_check.unmatched_rows`) and that
+every derived compute row still equals what its ingredients give
+(:func:`analysis.curate.derived_check.check_derived`). The hand-edited files in
+``data/manual/`` are validated first
 (:func:`analysis.curate.manual_check.validate_manual`); every error is printed as one line
 naming the file, line, column and value, without a traceback unless ``--debug``. The outputs
 are built and validated in a staging directory and replace ``data/`` and ``references.bib``
@@ -17,9 +21,18 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
+
 from analysis.curate.datapackage_check import validate_datapackage
+from analysis.curate.derived_check import check_derived
 from analysis.curate.identity import log
-from analysis.curate.manual_check import MANUAL_DIR, ManualInputError, validate_manual
+from analysis.curate.manual_check import (
+    MANUAL_DIR,
+    ManualInputError,
+    display_name,
+    unmatched_rows,
+    validate_manual,
+)
 from analysis.curate.pipeline import curate
 from analysis.curate.staging import publish
 from analysis.data import DataValidationError, load_cost_inputs, load_tables
@@ -61,9 +74,15 @@ def _run(args: argparse.Namespace) -> int:
             len(replaced), time.perf_counter() - start,
         )  # fmt: skip
         return 0
+    texts = validate_manual(args.data_dir / "manual")
     tables = load_tables(args.data_dir)
     load_cost_inputs(args.data_dir)
     validate_datapackage(args.data_dir)
+    results = pd.read_csv(args.data_dir / "results.csv", dtype=str, keep_default_na=False)
+    unmatched = unmatched_rows(results, texts, args.data_dir / "manual")
+    if unmatched:
+        raise ManualInputError(unmatched)
+    check_derived(tables.compute, tables.hardware, display_name(args.data_dir / "compute.csv"))
     log.info(
         "valid: %d papers, %d results, %d compute rows (%.1f s)",
         len(tables.papers), len(tables.results), len(tables.compute), time.perf_counter() - start,

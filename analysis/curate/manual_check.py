@@ -10,13 +10,21 @@ are counted as they are in an editor), the column and the value::
     data/manual/results.csv, line 3, column 'benchmark': unknown benchmark (did you mean
     squad11_dev?) (value: 'squad11_dve')
 
+Every file of the folder has a schema: ``results.csv``, ``compute_facts.csv``, ``chips.csv``,
+``compute_scope.csv``, ``source_flags.csv``, ``paper_dates.csv``, ``authors.csv``,
+``result_dates.csv``, ``same_weights.csv``, ``extra_data.csv`` and ``compute_search.csv``.
+
 Errors, not drops: unknown chips, tasks, benchmarks, metrics, quantities and units (with the
-nearest known names), percent scores given as fractions or out of bounds, scores that are not
+nearest known names), a metric that is not one of its benchmark's (:func:`benchmark_metrics`),
+an ``authors.csv`` paper that ``papers.csv`` lacks, a score listed twice in a table about
+results, percent scores given as fractions or out of bounds, scores that are not
 plain numbers (``94.6%``), impossible dates and dates after the build date
 (:func:`analysis.schema.build_date`), missing or malformed URLs, duplicate keys, empty or
 header-only files, malformed CSV and non-UTF-8 bytes. A UTF-8 byte-order mark and CRLF line
 ends are accepted. Checks that need the sources (a scoped or flagged record must exist) run
-after the sources are read, with the same locators (:func:`scope_lines`).
+after the sources are read, with the same locators (:func:`scope_lines`); checks that need the
+curated tables (a row of a table about results must match a result) run under ``--check``
+(:func:`unmatched_rows`).
 
 Part of the curate stage: imports vocab, ingest and data (the schema's CSV scanner).
 """
@@ -24,6 +32,7 @@ Part of the curate stage: imports vocab, ingest and data (the schema's CSV scann
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Callable
@@ -32,9 +41,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis.curate.authors import MATCHES, split_bibtex
+from analysis.curate.identity import SOURCE_PRIORITY
 from analysis.ingest.compute import READERS
 from analysis.ingest.compute.compute_facts import UNITS, FactsError, _combine
+from analysis.ingest.compute_search import SEARCH_COLUMNS
 from analysis.ingest.hardware import CHIP_NAMES, CHIPS, canonical_chip
+from analysis.ingest.result_tables import (
+    DATE_FLAGS,
+    EXTRA_DATA_KINDS,
+    KEY,
+    PRETRAINING,
+)
 from analysis.paths import DATA_DIR, REPO_ROOT
 from analysis.schema import DATE_MIN, QUANTITIES, CsvText, DataValidationError, build_date, scan_csv
 from analysis.vocab.tasks import METRICS, PRIMARY_BENCHMARKS, TASKS
@@ -256,6 +274,118 @@ def _compute_source(value: str, row: dict[str, str]) -> str | None:
     return None if value in READERS else f"unknown compute source{suggest(value, READERS)}"
 
 
+RESULTS_FILE = DATA_DIR / "results.csv"
+EXTRA_BENCHMARK_METRICS: dict[str, tuple[str, ...]] = {}
+"""Metrics of a primary benchmark that no source has given yet (see :func:`benchmark_metrics`):
+a pair added here, with its evidence in the commit, lets the first hand-read row of it in."""
+
+
+@functools.cache
+def benchmark_metrics(results_file: Path = RESULTS_FILE) -> dict[str, tuple[str, ...]]:
+    """The known metrics of each primary benchmark.
+
+    The vocabulary (:mod:`analysis.vocab.tasks`) declares only each benchmark's *primary* metric,
+    no list of its other metrics, so the list is derived: the primary metric, the metrics the
+    committed ``data/results.csv`` holds for that benchmark from a source other than the
+    hand-read results (``manual_results``: a hand-read row never vouches for itself), and
+    :data:`EXTRA_BENCHMARK_METRICS`. A metric of another benchmark (``bleu`` on ``imagenet``)
+    would otherwise enter a series no fit or chapter ever looks at."""
+    known = {b: {spec.primary_metric} for b, spec in PRIMARY_BENCHMARKS.items()}
+    if results_file.exists():
+        columns = ["benchmark", "metric", "source"]
+        frame = pd.read_csv(results_file, dtype=str, keep_default_na=False, usecols=columns)
+        frame = frame[frame["benchmark"].isin(known) & (frame["source"] != "manual_results")]
+        for benchmark, metric in zip(frame["benchmark"], frame["metric"], strict=True):
+            known[benchmark].add(metric)
+    for benchmark, metrics in EXTRA_BENCHMARK_METRICS.items():
+        known.setdefault(benchmark, set()).update(metrics)
+    return {b: tuple(sorted(m)) for b, m in known.items()}
+
+
+def _metric_of_benchmark(value: str, row: dict[str, str]) -> str | None:
+    """A known metric, and (on a primary benchmark) one of that benchmark's metrics."""
+    if value not in METRICS:
+        return f"unknown metric (see analysis/vocab/tasks.py){suggest(value, METRICS)}"
+    known = benchmark_metrics().get(row.get("benchmark", ""))
+    if known is None or value in known:
+        return None
+    return (
+        f"not a metric of benchmark {row['benchmark']}{suggest(value, known)} "
+        f"(its metrics: {', '.join(known)})"
+    )
+
+
+RESULT_SOURCES = tuple(dict.fromkeys((*SOURCE_PRIORITY, *READERS)))
+"""Every source a result can come from: the leaderboards, the hand-read results and the compute
+sources that also give scores (model zoos)."""
+
+
+def _result_source(value: str, row: dict[str, str]) -> str | None:
+    return None if value in RESULT_SOURCES else f"unknown source{suggest(value, RESULT_SOURCES)}"
+
+
+def _any_benchmark(value: str, row: dict[str, str]) -> str | None:
+    """A benchmark slug (secondary benchmarks too: a key of a score as its source gives it).
+    A misspelt key matches no result; ``--check`` finds such rows (:func:`unmatched_rows`)."""
+    return None if re.fullmatch(BENCHMARK_SLUG, value) else "not a benchmark slug"
+
+
+def _image_classification(value: str, row: dict[str, str]) -> str | None:
+    problem = _any_benchmark(value, row)
+    if problem:
+        return problem
+    spec = PRIMARY_BENCHMARKS.get(value)
+    if spec is not None and spec.task != "image_classification":
+        return f"extra_data is for image classification; {value} belongs to task {spec.task}"
+    return None
+
+
+def _primary_slugs(value: str, row: dict[str, str]) -> str | None:
+    """One or more primary benchmark slugs separated by ``;``."""
+    for slug in value.split(";"):
+        if slug not in PRIMARY_BENCHMARKS:
+            return f"unknown benchmark {slug!r}{suggest(slug, PRIMARY_BENCHMARKS)} (';' separates)"
+    return None
+
+
+def _starts_with(kinds: tuple[str, ...]) -> Check:
+    def check(value: str, row: dict[str, str]) -> str | None:
+        if value.startswith(kinds):
+            return None
+        return f"must start with one of {', '.join(kinds)}{suggest(value, kinds)}"
+
+    return check
+
+
+def _names_commit(value: str, row: dict[str, str]) -> str | None:
+    """The evidence of a zoo date names the commit it rests on (unless it is the snapshot's)."""
+    if row.get("result_date_flag") == "snapshot_date":
+        return None
+    if re.search(r"@[0-9a-f]{7,40}\b|\b[0-9a-f]{40}\b", value):
+        return None
+    return "must name the commit it rests on (repository@hash)"
+
+
+def _record_source(value: str, row: dict[str, str]) -> str | None:
+    """A URL, or ``github:owner/repo@<40-hex commit>:path`` of a bulk record."""
+    if re.fullmatch(URL, value) or re.fullmatch(r"github:[\w.-]+/[\w.-]+@[0-9a-f]{40}:\S.*", value):
+        return None
+    return "not an http(s) URL or github:owner/repo@<40-hex commit>:path"
+
+
+def _bibtex_authors(value: str, row: dict[str, str]) -> str | None:
+    """``Family, Given and Family, Given``; a braced organisation; ``others``."""
+    for name in split_bibtex(value):
+        if name == "others" or (name.startswith("{") and name.endswith("}")) or "," in name:
+            continue
+        return f"{name!r} is not 'Family, Given' (BibTeX names, separated by ' and ')"
+    return None
+
+
+def _paper_id(value: str, row: dict[str, str]) -> str | None:
+    return None if re.fullmatch(BENCHMARK_SLUG, value) else "not a paper id (a-z, 0-9, _)"
+
+
 # --------------------------------------------------------------------------- file schemas
 
 
@@ -267,15 +397,20 @@ class Column:
     required: bool = False
     checks: tuple[Check, ...] = ()
     required_when: Callable[[dict[str, str]], bool] | None = None
+    verbatim: bool = False
+    """Kept exactly as a source wrote it (a key column): leading or trailing spaces allowed."""
 
 
 @dataclass(frozen=True)
 class ManualFile:
-    """A hand-edited file: its columns in order and the columns whose values must be unique."""
+    """A hand-edited file: its columns in order, the columns whose values must be unique, and a
+    key of several columns that must be unique together (reported at its ``key_column``)."""
 
     name: str
     columns: tuple[Column, ...]
     unique: tuple[str, ...] = ()
+    key: tuple[str, ...] = ()
+    key_column: str = ""
 
     @property
     def header(self) -> list[str]:
@@ -284,6 +419,21 @@ class ManualFile:
 
 def _c(name: str, required: bool = False, *checks: Check) -> Column:
     return Column(name, required, checks)
+
+
+def _score_key(*, pair_check: bool = True) -> tuple[Column, ...]:
+    """The key of the tables about results (:data:`analysis.ingest.result_tables.KEY`): the
+    score as its source wrote it (model and value verbatim, spaces included)."""
+    metric_checks = (_metric_of_benchmark,) if pair_check else (_one_of(METRICS, "metric"),)
+    columns = {
+        "source": Column("source", True, (_result_source,)),
+        "source_file": Column("source_file", True),
+        "model": Column("model", True, verbatim=True),
+        "benchmark": Column("benchmark", True, (_any_benchmark,)),
+        "metric": Column("metric", True, metric_checks),
+        "value_reported": Column("value_reported", True, verbatim=True),
+    }
+    return tuple(columns[name] for name in KEY)
 
 
 SCHEMAS: dict[str, ManualFile] = {
@@ -301,7 +451,7 @@ SCHEMAS: dict[str, ManualFile] = {
                 _c("model", True),
                 _c("task", True, _task),
                 _c("benchmark", True, _benchmark),
-                _c("metric", True, _one_of(METRICS, "metric (see analysis/vocab/tasks.py)")),
+                _c("metric", True, _metric_of_benchmark),
                 _c("value", True, _score),
                 _c("source_url", True, _url),
                 _c("source_location", True),
@@ -374,11 +524,81 @@ SCHEMAS: dict[str, ManualFile] = {
             ),
             unique=("arxiv_id",),
         ),
+        ManualFile(
+            "authors.csv",
+            (
+                _c("paper_id", True, _paper_id),
+                _c("authors", True, _bibtex_authors),
+                _c("venue"),
+                _c("source", True, _record_source),
+                _c("source_record", True),
+                _c("match", True, _one_of(MATCHES, "match")),
+            ),
+            unique=("paper_id",),
+        ),
+        ManualFile(
+            "result_dates.csv",
+            (
+                *_score_key(),
+                _c("result_date", True, _day),
+                Column("result_date_source", True, (_names_commit,)),
+                _c("result_date_flag", False, _one_of(DATE_FLAGS, "result_date_flag")),
+            ),
+            key=KEY,
+            key_column="model",
+        ),
+        ManualFile(
+            "same_weights.csv",
+            (*_score_key(), _c("ported_from", True), _c("evidence", True)),
+            key=KEY,
+            key_column="model",
+        ),
+        ManualFile(
+            "extra_data.csv",
+            (
+                *(
+                    Column(c.name, c.required, (_image_classification,))
+                    if c.name == "benchmark"
+                    else c
+                    for c in _score_key()
+                ),
+                _c("extra_data", True, _starts_with(EXTRA_DATA_KINDS)),
+                _c(
+                    "compute_includes_pretraining",
+                    True,
+                    _one_of(PRETRAINING, "compute_includes_pretraining"),
+                ),
+                _c("rule_or_source", True),
+            ),
+            key=KEY,
+            key_column="model",
+        ),
+        ManualFile(
+            "compute_search.csv",
+            tuple(
+                _c(name, name != "arxiv_id", *checks)
+                for name, checks in zip(
+                    SEARCH_COLUMNS,
+                    ((_arxiv_new,), (), (_primary_slugs,), (), (), (), ()),
+                    strict=True,
+                )
+            ),
+        ),
     )
 }
 """The declared schema of every hand-edited file in ``data/manual/``."""
-REQUIRED_FILES = ("results.csv", "compute_facts.csv", "chips.csv")
-"""Files that must exist and hold rows (the others may be absent: nothing scoped or flagged)."""
+REQUIRED_FILES = (
+    "results.csv",
+    "compute_facts.csv",
+    "chips.csv",
+    "authors.csv",
+    "result_dates.csv",
+    "same_weights.csv",
+    "extra_data.csv",
+)
+"""Files that must exist and hold rows: without one, a curation would quietly lose what it
+gives (authors, the zoo scores' populations ...). The others may be absent (nothing scoped,
+flagged, dated by hand or searched)."""
 
 
 # --------------------------------------------------------------------------- validation
@@ -399,8 +619,24 @@ def read_manual(path: Path, spec: ManualFile) -> tuple[CsvText, list[DataValidat
         raise DataValidationError(file, 1, None, ",".join(text.header), problem)
     problems: list[DataValidationError] = []
     first: dict[tuple[str, str], int] = {}
+    first_key: dict[tuple[str, ...], int] = {}
     for line, values in zip(text.lines, text.rows, strict=True):
         row = dict(zip(spec.header, values, strict=True))
+        if spec.key:
+            key = tuple(row[c] for c in spec.key)
+            if key in first_key:
+                problems.append(
+                    DataValidationError(
+                        file,
+                        line,
+                        spec.key_column,
+                        row[spec.key_column],
+                        f"the same {', '.join(spec.key)} listed twice (also on line "
+                        f"{first_key[key]})",
+                    )
+                )
+            else:
+                first_key[key] = line
         for column in spec.unique:
             key = (column, row[column])
             if not row[column]:
@@ -419,7 +655,7 @@ def read_manual(path: Path, spec: ManualFile) -> tuple[CsvText, list[DataValidat
                 if column.required or (column.required_when and column.required_when(row)):
                     problems.append(DataValidationError(file, line, column.name, value, "required"))
                 continue
-            if value != value.strip():
+            if value != value.strip() and not column.verbatim:
                 problems.append(
                     DataValidationError(file, line, column.name, value, "leading or trailing space")
                 )
@@ -452,9 +688,72 @@ def validate_manual(manual_dir: Path = MANUAL_DIR) -> dict[str, CsvText]:
         problems.extend(
             _facts_records(manual_dir / "compute_facts.csv", texts["compute_facts.csv"])
         )
+    papers = manual_dir.parent / "papers.csv"
+    if not problems and "authors.csv" in texts and papers.exists():
+        problems.extend(_unknown_papers(manual_dir / "authors.csv", texts["authors.csv"], papers))
     if problems:
         raise ManualInputError(problems)
     return texts
+
+
+def _unknown_papers(path: Path, text: CsvText, papers: Path) -> list[DataValidationError]:
+    """Each ``paper_id`` of ``authors.csv`` names a paper of ``papers.csv`` (the committed one
+    before a curation, so a typo stops it; the curated one under ``--check``, so a paper whose
+    id a curation changed is found): else its authors would silently fill nothing."""
+    known = set(pd.read_csv(papers, dtype=str, usecols=["paper_id"])["paper_id"])
+    column = text.header.index("paper_id")
+    return [
+        DataValidationError(
+            display_name(path),
+            line,
+            "paper_id",
+            row[column],
+            f"no such paper in {display_name(papers)}{suggest(row[column], known)}",
+        )
+        for line, row in zip(text.lines, text.rows, strict=True)
+        if row[column] not in known
+    ]
+
+
+KEYED_FILES = ("result_dates.csv", "same_weights.csv", "extra_data.csv")
+"""The tables about results, keyed by the score (:data:`analysis.ingest.result_tables.KEY`)."""
+
+
+def unmatched_rows(
+    results: pd.DataFrame, texts: dict[str, CsvText], manual_dir: Path = MANUAL_DIR
+) -> list[DataValidationError]:
+    """Rows of the tables about results whose key matches no row of ``results`` (the curated
+    ``results.csv``), one error each at the ``model`` column: a misspelt key changes nothing and
+    says nothing (a same-weights row that matches nothing leaves its score ``retraining``).
+    Run by ``--check``, not before a curation (a new zoo score is dated before it exists)."""
+    key = list(KEY)
+    scores = results[key].fillna("").astype(str)
+    known = set(map(tuple, scores.itertuples(index=False, name=None)))
+    problems = []
+    for name in KEYED_FILES:
+        text = texts.get(name)
+        if text is None:
+            continue
+        positions = [text.header.index(c) for c in key]
+        for line, row in zip(text.lines, text.rows, strict=True):
+            if tuple(row[i] for i in positions) not in known:
+                same_model = scores[scores["model"] == row[positions[2]]]
+                hint = (
+                    f"; results.csv has {row[positions[2]]!r} only as "
+                    + ", ".join(sorted({"/".join(t) for t in same_model.iloc[:3, 3:].values}))
+                    if len(same_model)
+                    else ""
+                )
+                problems.append(
+                    DataValidationError(
+                        display_name(manual_dir / name),
+                        line,
+                        "model",
+                        row[positions[2]],
+                        f"no result of results.csv has this {', '.join(key)}{hint}",
+                    )
+                )
+    return problems
 
 
 def _facts_records(path: Path, text: CsvText) -> list[DataValidationError]:
