@@ -6,7 +6,9 @@ naming the file, line, column and value.
 
 ``fit_table(tables, measure)`` gives, for one compute measure, every result of a primary
 benchmark's primary metric that has that measure, a date and a positive error, and lists every
-other such result in ``.excluded`` with the reason.
+other such result in ``.excluded`` with the reason; ``default_fit_table(tables, measure)`` keeps
+only the default population of the book's fits (the papers' own results, one row per training
+run), the library re-trainings being a sensitivity variant.
 
 The data stage: the one reader of ``data/``. Curation (:mod:`analysis.curate`) writes the tables
 and reads them back through here to validate them; models, projections, checks and the book read
@@ -53,9 +55,12 @@ __all__ = [
     "FitTable",
     "Tables",
     "compute_long",
+    "date_rules",
+    "default_fit_table",
     "fit_table",
     "load_cost_inputs",
     "load_tables",
+    "results_by_origin_year",
 ]
 
 
@@ -801,3 +806,53 @@ def split_population(fit: FitTable, tables: Tables) -> PopulationSplit:
     default.rows["is_frontier"] = default.rows["result_id"].map(flags).fillna(False).astype(bool)
     sensitivity = table(retraining, [left_out(~retraining, DEFAULT_REASON)])
     return PopulationSplit(default=default, sensitivity=sensitivity, duplicates=pairs)
+
+
+def date_rule(source: object) -> str:
+    """The rule that dated a result, from its ``result_date_source``: the paper's date, or the
+    history of the named zoo repository (``owner/name@commit ...``)."""
+    text = str(source) if isinstance(source, str) else ""
+    if text == "paper date":
+        return "paper's own date"
+    match = re.match(r"([\w.-]+/[\w.-]+)@[0-9a-f]{7,40}", text)
+    if match:
+        return f"first appearance in {match.group(1)}"
+    return "other (see result_date_source)"
+
+
+def date_rules(tables: Tables) -> pd.DataFrame:
+    """Per dating rule: primary results, how many it dated later than their architecture paper
+    (``moved``), the median shift in years among those, and how many carry a flag (a date that
+    is only a later bound)."""
+    primary = primary_results(tables)
+    shift = primary["year"] - primary["architecture_date"].map(decimal_year)
+    frame = pd.DataFrame(
+        {
+            "rule": primary["result_date_source"].map(date_rule),
+            "moved": primary["date"] != primary["architecture_date"],
+            "shift": shift,
+            "flagged": primary["result_date_flag"].notna(),
+        }
+    )
+    out = frame.groupby("rule").agg(
+        results=("moved", "size"), moved=("moved", "sum"), flagged=("flagged", "sum")
+    )
+    out["median_shift_years"] = frame[frame["moved"]].groupby("rule")["shift"].median()
+    out = out.astype({"results": int, "moved": int, "flagged": int})
+    return out.sort_values("results", ascending=False).reset_index()
+
+
+def results_by_origin_year(tables: Tables) -> pd.DataFrame:
+    """Primary results per year of their ``result_date`` and score origin (dated rows only)."""
+    primary = primary_results(tables)
+    primary = primary[primary["year"].notna()]
+    year = np.floor(primary["year"]).astype(int)
+    counts = primary.groupby([year.rename("year"), "score_origin"]).size()
+    return counts.rename("results").reset_index()
+
+
+def default_fit_table(tables: Tables, measure: str) -> FitTable:
+    """The fit table of the book's default fits: :func:`fit_table` restricted to the default
+    population (:func:`split_population`); re-trainings and duplicate observations of one
+    training run are in ``excluded`` with their reason."""
+    return split_population(fit_table(tables, measure), tables).default

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from analysis import models
-from analysis.data import compute_long, fit_table, load_tables
+from analysis.data import compute_long, default_fit_table, load_tables
 from analysis.models.diagnostics import DiagnosticsError
 from analysis.projection.assumptions import Assumptions, load_assumptions
 from analysis.projection.inputs import BookInputs, book_inputs
@@ -46,9 +46,9 @@ class BookContext:
         return load_tables()
 
     def fit_table(self, measure: str) -> FitTable:
-        """The fit table of one compute measure."""
+        """The fit table of one compute measure, default population (``data.default_fit_table``)."""
         if measure not in self._fit_tables:
-            self._fit_tables[measure] = fit_table(self.tables, measure)
+            self._fit_tables[measure] = default_fit_table(self.tables, measure)
         return self._fit_tables[measure]
 
     def fit(self, measure: str, form: Form, trend: bool = False) -> models.BookFit:

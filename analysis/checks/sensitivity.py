@@ -164,16 +164,16 @@ def measured_frontier(rows: pd.DataFrame) -> pd.DataFrame:
 
 def _refits(inputs: object) -> list[Refit]:
     """The refits of the sensitivity analysis (priors, likelihood, trend, rows, measure)."""
-    from analysis.data import fit_table, load_tables
+    from analysis.data import default_fit_table, fit_table, load_tables
 
     measure, rows = inputs.measure, inputs.rows
+    tables = load_tables()
     if inputs.fit_table_of is not None:
         fit_table_of = inputs.fit_table_of
     else:
-        tables = load_tables()
 
         def fit_table_of(other: str) -> object:
-            return fit_table(tables, other)
+            return default_fit_table(tables, other)
 
     refits = [
         Refit("functional form", "exponential", rows, "exponential", measure, whole_table=True),
@@ -184,6 +184,13 @@ def _refits(inputs: object) -> list[Refit]:
             "rows",
             "records among results with compute",
             measured_frontier(rows),
+            "polynomial",
+            measure,
+        ),
+        Refit(
+            "rows",
+            "with library re-trainings",
+            fit_table(tables, measure).rows,
             "polynomial",
             measure,
         ),

@@ -122,7 +122,7 @@ def book_inputs(
     :class:`analysis.book.context.BookContext` passes its tables and its per-process fit tables
     and fits, so that every chapter and check shares one copy; without them, they are loaded.
     """
-    from analysis.data import fit_table, load_tables, primary_results
+    from analysis.data import default_fit_table, load_tables, primary_results
     from analysis.projection.assumptions import check_targets, load_assumptions
     from analysis.projection.extrapolate import todays_best
 
@@ -131,7 +131,7 @@ def book_inputs(
     if fit_table_of is None:
 
         def fit_table_of(measure: str) -> object:
-            return fit_table(tables, measure)
+            return default_fit_table(tables, measure)
 
     table = fit_table_of(a.compute_measure)
     results = primary_results(tables)

@@ -71,11 +71,11 @@ def time_pymc_nuts() -> dict[str, Any]:
     import pymc as pm
 
     from analysis import models
-    from analysis.data import fit_table, load_tables
+    from analysis.data import default_fit_table, load_tables
     from analysis.models.scaling import _data_updates
 
     measure, form, trend = COMPARED
-    rows, _ = models.eligible_rows(fit_table(load_tables(), measure).rows, trend)
+    rows, _ = models.eligible_rows(default_fit_table(load_tables(), measure).rows, trend)
     design = models.make_design(rows, form)
     n_series, n_tasks = models.slot_sizes(design)
     model = models.build_model(n_series, n_tasks, trend, "normal")

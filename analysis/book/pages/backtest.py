@@ -12,7 +12,7 @@ from analysis.book.figures import publish_figure
 from analysis.book.formats import format_interval
 from analysis.book.glue import glue_value, page_namespace, setup_chapter
 from analysis.checks import backtest as bt
-from analysis.data import fit_table
+from analysis.data import default_fit_table
 from analysis.projection.assumptions import load_assumptions
 
 
@@ -23,7 +23,7 @@ def publish() -> SimpleNamespace:
     a = load_assumptions()
     measure = a.compute_measure
     tables = book_context().tables
-    rows = fit_table(tables, measure).rows
+    rows = default_fit_table(tables, measure).rows
     result = bt.run_backtest(
         rows, bt.hierarchical_fit, cutoffs=(*bt.CUTOFFS, bt.STUDY_CUTOFF), record_failures=True
     )
@@ -121,7 +121,7 @@ def publish() -> SimpleNamespace:
     for other in ("network_operations", "epoch_estimate"):
         if other != measure and len(late_runs) < 2:
             late_runs[other] = bt.run_backtest(
-                fit_table(tables, other).rows,
+                default_fit_table(tables, other).rows,
                 bt.hierarchical_fit,
                 cutoffs=(bt.STUDY_CUTOFF,),
                 record_failures=True,
@@ -130,7 +130,7 @@ def publish() -> SimpleNamespace:
     for name, run in late_runs.items():
         after = run.scores[run.scores.cutoff == bt.STUDY_CUTOFF] if len(run.scores) else run.scores
         late_scores.append(after.assign(measure=name.replace("_", " ")))
-        measure_rows = fit_table(tables, name).rows
+        measure_rows = default_fit_table(tables, name).rows
         later_rows = measure_rows[measure_rows.year >= bt.STUDY_CUTOFF]
         for (cutoff, form), fit in run.fits.items():
             if cutoff == bt.STUDY_CUTOFF:

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.book import labels
-from analysis.data import Tables, fit_table, frontier_flags, primary_results
+from analysis.data import Tables, default_fit_table, frontier_flags, primary_results
 from analysis.vocab.series import HEADLINE_SERIES, IMAGENET
 
 
@@ -42,7 +42,7 @@ def scaling_points(
     tables: Tables, series: str = IMAGENET, measure: str = "flops_per_pass"
 ) -> pd.DataFrame:
     """One series' results with a compute measure: error, compute (FLOP), year, model."""
-    rows = fit_table(tables, measure).rows
+    rows = default_fit_table(tables, measure).rows
     rows = rows[rows["series"] == series]
     if rows.empty:
         raise ValueError(f"no result of series {series!r} has compute measure {measure!r}")
