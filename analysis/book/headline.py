@@ -21,6 +21,7 @@ import pandas as pd
 
 from analysis.book import formats
 from analysis.projection import frontier as fp
+from analysis.projection.costs import build_cost_model
 from analysis.projection.frontier_headline import FrontierHeadline, build_headline
 
 HEADLINE_SERIES = "imagenet/top1_accuracy"
@@ -30,7 +31,8 @@ HEADLINE_TARGET = 5.0
 
 @cache
 def frontier_headline(series: str = HEADLINE_SERIES) -> FrontierHeadline:
-    """The stacked frontier headline of ``series`` at the assumptions' year and interval."""
+    """The stacked frontier headline of ``series`` at the assumptions' year and interval, with
+    the series' study targets of the assumptions (``targets``)."""
     from analysis.book.context import book_context
     from analysis.book.pages import frontier as page
     from analysis.models.frontier import MEASURES
@@ -41,7 +43,8 @@ def frontier_headline(series: str = HEADLINE_SERIES) -> FrontierHeadline:
     weights = page.headline_weights()
     best = page.todays_best(series, a.today_through)
     year = float(a.year)
-    per_form = page.projection_draws(fits, series, year, float(best["error"]))
+    targets = tuple(a.targets.get(series, ()))
+    per_form = fp.projection_draws(fits, series, year, float(best["error"]), targets)
     fitted = next(iter(fits.values())).rows
     rows = (*map(str, fitted.loc[fitted["series"] == series, "result_id"]), str(best["result_id"]))
     return build_headline(
@@ -51,7 +54,7 @@ def frontier_headline(series: str = HEADLINE_SERIES) -> FrontierHeadline:
         best_error=float(best["error"]),
         best_result=str(best["result_id"]),
         year=year,
-        cost_model=ctx.projection().cost_model,
+        cost_model=build_cost_model(a),
         seed=a.seed,
         level=a.interval,
         measure=MEASURES[0],

@@ -62,6 +62,28 @@ def halving_log10_multiplier(
     return np.where(np.isfinite(end) & np.isfinite(start), out, np.inf)
 
 
+def projection_draws(
+    fits: Mapping[str, FrontierFit],
+    series: str,
+    year: float,
+    best: float,
+    targets: tuple[float, ...],
+) -> dict[str, dict[str, np.ndarray]]:
+    """Per quantity (``target-<error>``, ``today``, ``halving``) and form: draws of the log10
+    compute at which the frontier of ``year`` reaches each target error and today's best error
+    ``best``, and of the log10 multiplier that halves ``best``."""
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for form, fit in fits.items():
+        draws = fit.draws(series)
+        for target in targets:
+            out.setdefault(f"target-{target:g}", {})[form] = frontier_log10_compute(
+                draws, form, target, year
+            )
+        out.setdefault("today", {})[form] = frontier_log10_compute(draws, form, best, year)
+        out.setdefault("halving", {})[form] = halving_log10_multiplier(draws, form, best, year)
+    return out
+
+
 def predictive_response(
     draws: pd.DataFrame,
     x: float,

@@ -34,8 +34,14 @@ from analysis.projection.frontier import mixture
 LOG10_KG_PER_LB = float(np.log10(0.45359237))
 """log10 of the kilograms in one (avoirdupois) pound."""
 
-COSTED = ("target-5", "target-1", "today", "halving-compute")
-"""The stacked compute quantities whose dollars and CO2 are drawn (those present)."""
+COSTED = ("today", "halving-compute")
+"""The stacked compute quantities whose dollars and CO2 are drawn, besides every target's."""
+
+
+def costed(quantities: Mapping[str, object]) -> list[str]:
+    """The quantities whose dollars and CO2 are drawn: every ``target-<error>`` and
+    :data:`COSTED`, those present."""
+    return [q for q in quantities if q.startswith("target-") or q in COSTED]
 
 
 def _difference(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -151,8 +157,8 @@ def build_headline(
     stacked = {q: mixture(v, weights, seed) for q, v in quantities.items()}
     costs = {
         q: cost_columns(cost_model.cost_draws(stacked[q], year, measure, seed))
-        for q in COSTED
-        if q in stacked and len(stacked[q])
+        for q in costed(stacked)
+        if len(stacked[q])
     }
     return FrontierHeadline(
         series=series,
@@ -168,3 +174,46 @@ def build_headline(
         rows=tuple(rows),
         fit_rows=tuple(fit_rows),
     )
+
+
+PROJECTION_QUANTITIES = {"target": "log10_flop", "multiplier": "log10_multiplier"}
+"""Per target error, the log10 quantities of :func:`projection_rows` (compute, multiplier)."""
+
+
+def _summary_columns(name: str, values: np.ndarray, level: float) -> dict[str, float]:
+    med, lo, hi = interval_of(values, level)
+    return {f"{name}_median": med, f"{name}_lo": lo, f"{name}_hi": hi}
+
+
+def projection_rows(h: FrontierHeadline, targets: tuple[float, ...]) -> pd.DataFrame:
+    """One row per target error (today's best, half of it, then ``targets``) and form (stacked
+    first): the log10 compute at which the frontier of the headline's year reaches it, the log10
+    multiplier from today's best, the share of draws that never reach it and, stacked, its log10
+    US dollars and tonnes of CO2e, each as median, lo and hi at the headline's level."""
+    wanted = [
+        ("today's best", "today", None, h.best_error),
+        ("half of today's best", "halving-compute", None, h.best_error / 2),
+    ]
+    wanted += [(f"{t:g}", f"target-{t:g}", f"multiplier-{t:g}", float(t)) for t in targets]
+    rows = []
+    for label, quantity, multiplier, error in wanted:
+        for form in ("stacked", *h.forms):
+            compute = h.draws(quantity, form)
+            if not len(compute):
+                continue
+            if multiplier is not None:
+                ratio = h.draws(multiplier, form)
+            elif quantity == "today":
+                ratio = np.zeros(len(compute))
+            else:
+                ratio = h.draws("halving", form)
+            row = {"series": h.series, "target": label, "target_error": error, "form": form,
+                   "weight": 1.0 if form == "stacked" else float(h.weights[form])}  # fmt: skip
+            row |= _summary_columns("log10_flop", compute, h.level)
+            row |= _summary_columns("log10_multiplier", ratio, h.level)
+            row["unreachable"] = float(np.mean(np.isinf(compute)))
+            if form == "stacked" and quantity in h.costs:
+                for column in ("log10_usd", "log10_t_co2e"):
+                    row |= _summary_columns(column, h.costs[quantity][column].to_numpy(), h.level)
+            rows.append(row)
+    return pd.DataFrame(rows)

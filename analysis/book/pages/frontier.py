@@ -21,7 +21,6 @@ from analysis.models.diagnostics import MAX_RHAT, MIN_ESS_BULK, DiagnosticsError
 from analysis.paths import GENERATED_DIR
 from analysis.projection import frontier as fp
 from analysis.projection.assumptions import load_assumptions
-from analysis.projection.costs import build_cost_model
 from analysis.projection.extrapolate import todays_best_results
 from analysis.vocab.series import IMAGENET
 
@@ -133,17 +132,9 @@ def task_table(fits: dict[str, fm.FrontierFit]) -> pd.DataFrame:
 def projection_draws(
     fits: dict[str, fm.FrontierFit], series: str, year: float, best: float
 ) -> dict[str, dict[str, np.ndarray]]:
-    """Per quantity and form: draws of log10 compute per target and of the halving multiplier."""
-    out: dict[str, dict[str, np.ndarray]] = {}
-    for form, fit in fits.items():
-        draws = fit.draws(series)
-        for target in TARGETS:
-            out.setdefault(f"target-{target:g}", {})[form] = fp.frontier_log10_compute(
-                draws, form, target, year
-            )
-        out.setdefault("today", {})[form] = fp.frontier_log10_compute(draws, form, best, year)
-        out.setdefault("halving", {})[form] = fp.halving_log10_multiplier(draws, form, best, year)
-    return out
+    """Per quantity and form: draws of log10 compute per study target of ImageNet (:data:`TARGETS`)
+    and of the halving multiplier (:func:`analysis.projection.frontier.projection_draws`)."""
+    return fp.projection_draws(fits, series, year, best, TARGETS)
 
 
 def _glue_interval(key: str, values: np.ndarray, level: float) -> str:
@@ -220,34 +211,29 @@ def publish() -> SimpleNamespace:
         pd.DataFrame(failed_refits, columns=["cutoff", "form", "rows", "reason"]),
     )
 
-    year = float(a.year)
+    from analysis.book.headline import frontier_headline
+
+    h = frontier_headline(HEADLINE_SERIES)
     best = todays_best(HEADLINE_SERIES, a.today_through)
     glue_value("frontier-best-error", float(best["error"]))
     glue_value("frontier-best-model", str(best["model"]))
     glue_value("frontier-best-result", str(best["result_id"]))
-    glue_value("frontier-year", int(year))
-    draws = projection_draws(fits, HEADLINE_SERIES, year, float(best["error"]))
-    level = a.interval
-    headline = {}
-    for quantity, per_form in draws.items():
-        stacked = fp.mixture(per_form, weights, a.seed)
-        headline[quantity] = stacked
-        _glue_interval(f"frontier-{quantity}-stacked", stacked, level)
+    glue_value("frontier-year", int(h.year))
+    quantities = (*(f"target-{t:g}" for t in TARGETS), "today", "halving")
+    for quantity in quantities:
+        _glue_interval(f"frontier-{quantity}-stacked", h.draws(quantity), h.level)
         for form in fm.FRONTIER_FORMS:
-            if form in per_form:
-                _glue_interval(f"frontier-{quantity}-{form}", per_form[form], level)
+            if form in h.forms:
+                _glue_interval(f"frontier-{quantity}-{form}", h.draws(quantity, form), h.level)
             else:
                 glue_value(f"frontier-{quantity}-{form}", "not fitted (gate)")
-    glue_value("frontier-level", round(100 * level))
+    glue_value("frontier-level", round(100 * h.level))
     for target in TARGETS:
-        share = float(100 * np.mean(np.isinf(headline[f"target-{target:g}"])))
-        glue_value(f"frontier-unreachable-{target:g}", share)
-
-    costs = build_cost_model(a)
-    for target in TARGETS:
-        cost = costs.cost_draws(headline[f"target-{target:g}"], year, fm.MEASURES[0], a.seed)
-        _glue_interval(f"frontier-usd-{target:g}", cost["log10_usd"].to_numpy(), level)
-        _glue_interval(f"frontier-tco2-{target:g}", cost["log10_kg_co2e"].to_numpy() - 3.0, level)
+        key = f"target-{target:g}"
+        glue_value(f"frontier-unreachable-{target:g}", float(100 * h.unreachable(key)))
+        _glue_interval(f"frontier-usd-{target:g}", h.costs[key]["log10_usd"].to_numpy(), h.level)
+        tonnes = h.costs[key]["log10_t_co2e"].to_numpy()
+        _glue_interval(f"frontier-tco2-{target:g}", tonnes, h.level)
 
     pooled = backtest_rows()
     shown = pooled.assign(
@@ -295,4 +281,4 @@ def publish() -> SimpleNamespace:
         pit,
         alt_text="Histogram of the PIT of later results under the headline frontier model",
     )
-    return SimpleNamespace(rows=rows, fits=fits, weights=weights, headline=headline, best=best)
+    return SimpleNamespace(rows=rows, fits=fits, weights=weights, headline=h, best=best)

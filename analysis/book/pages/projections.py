@@ -13,19 +13,98 @@ from analysis.book import charts, formats, labels, tables
 from analysis.book.context import book_context
 from analysis.book.figures import publish_figure
 from analysis.book.glue import glue_value, setup_chapter
+from analysis.book.headline import weights_text
 from analysis.book.theme import log10_axis
 from analysis.projection import costs
 from analysis.projection import extrapolate as ex
+from analysis.vocab.series import IMAGENET
+
+FRONTIER_COLUMNS = {
+    "weight": "Stacking weight",
+    "unreachable": "Share of draws never reaching it",
+}
+
+
+def frontier_series() -> list[str]:
+    """The series with study targets (``targets`` of the assumptions) in the headline fits."""
+    from analysis.book.pages.frontier import headline_fits
+
+    fitted = set(next(iter(headline_fits().values())).series)
+    return [s for s in book_context().assumptions.targets if s in fitted]
+
+
+def frontier_projection_table() -> pd.DataFrame:
+    """Per series with targets, target and form: the frontier projection of compute, multiplier,
+    dollars and tonnes of CO2e (:func:`analysis.projection.frontier_headline.projection_rows`)."""
+    from analysis.book.headline import frontier_headline
+    from analysis.projection.frontier_headline import projection_rows
+
+    targets = book_context().assumptions.targets
+    frames = [projection_rows(frontier_headline(s), tuple(targets[s])) for s in frontier_series()]
+    return pd.concat(frames, ignore_index=True)
+
+
+def _glue_frontier(table: pd.DataFrame) -> None:
+    """Glue the frontier projections the chapter quotes (ImageNet, the study's first target)."""
+    from analysis.book.headline import frontier_headline
+
+    a = book_context().assumptions
+    h = frontier_headline(IMAGENET)
+    P10 = formats.power_of_ten_markdown
+    target = f"{a.targets[IMAGENET][0]:g}"
+    glue_value("projections-frontier-n-series", len(frontier_series()))
+    glue_value("projections-frontier-best", float(h.best_error))
+    glue_value("projections-frontier-target", target)
+    for form in ("stacked", *h.forms):
+        rows = table[(table.series == IMAGENET) & (table.form == form) & (table.target == target)]
+        row = rows.iloc[0]
+        for name in ("log10_flop", "log10_multiplier"):
+            key = name.removeprefix("log10_")
+            values = [float(row[f"{name}_{stat}"]) for stat in ("median", "lo", "hi")]
+            glue_value(f"projections-frontier-{form}-{key}", P10(*values))
+    stacked = table[(table.series == IMAGENET) & (table.form == "stacked")]
+    row = stacked[stacked.target == target].iloc[0]
+    for name in ("log10_usd", "log10_t_co2e"):
+        key = name.removeprefix("log10_").replace("_", "-")
+        values = [float(row[f"{name}_{stat}"]) for stat in ("median", "lo", "hi")]
+        glue_value(f"projections-frontier-{key}", P10(*values))
+    half = stacked[stacked.target == "half of today's best"].iloc[0]
+    values = [float(half[f"log10_multiplier_{stat}"]) for stat in ("median", "lo", "hi")]
+    glue_value("projections-frontier-halving", P10(*values))
+    glue_value("projections-frontier-weights", weights_text(h))
+
+
+def frontier_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The frontier projection table's columns as the reader table shows them."""
+    trios = ("log10_flop", "log10_multiplier", "log10_usd", "log10_t_co2e")
+    columns = ["series", "target", "target_error", "form", "weight"]
+    columns += [f"{q}_{part}" for q in trios for part in ("median", "lo", "hi")]
+    return table[[*columns, "unreachable"]].reset_index(drop=True)
 
 
 def publish() -> SimpleNamespace:
     """Project compute, dollars and CO2e for every target, glue the numbers, publish the figures."""
     setup_chapter()
     page_items: dict[str, object] = {}
+    frontier_table = frontier_projection_table()
+    _glue_frontier(frontier_table)
+    page_items["frontier_table"] = tables.reader_table(
+        frontier_display(frontier_table), "tab-projections-frontier", rename=FRONTIER_COLUMNS
+    )
+    from analysis.book.headline import headline_fan
+
+    fan = pd.concat([headline_fan(s) for s in frontier_series()], ignore_index=True)
+    publish_figure(
+        charts.fan_chart(fan),
+        "fig-projections-frontier-fan",
+        fan,
+        alt_text="One panel per benchmark: log10 compute at which the frontier reaches each "
+        "target error, from today's best error to the lowest target, per frontier form and "
+        "stacked, each with a median line and 50% and 90% bands.",
+    )
     inputs = book_context().projection()
     a = inputs.assumptions
     model = inputs.cost_model
-    IMAGENET = "imagenet/top1_accuracy"
     posteriors = inputs.posteriors("polynomial") + inputs.posteriors("exponential")
     table = costs.projection_table(
         posteriors, inputs.targets(), inputs.today, model, year=a.year, measure=inputs.measure
