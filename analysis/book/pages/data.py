@@ -14,15 +14,17 @@ from analysis.book import labels
 from analysis.book.context import book_context
 from analysis.book.figures import publish_figure
 from analysis.book.glue import glue_value, setup_chapter
-from analysis.book.tables import ROOT_PLACEHOLDER, Cell, number_html
+from analysis.book.tables import ROOT_PLACEHOLDER, Cell, glue_table, number_html
 from analysis.data import (
     MEASURES,
     Tables,
     compute_long,
     coverage,
+    date_rules,
+    default_fit_table,
     domain_counts,
-    fit_table,
     primary_results,
+    results_by_origin_year,
 )
 from analysis.ingest.paper_dates import CONFLICT_DAYS
 from analysis.paths import DATA_DIR
@@ -85,6 +87,54 @@ def year_chart(counts: pd.DataFrame) -> alt.Chart:
         )
         .properties(width=560, height=260)
     )
+
+
+def origin_year_chart(counts: pd.DataFrame) -> alt.Chart:
+    """Stacked bars: primary results per year their score became public, by score origin."""
+    return (
+        alt.Chart(counts)
+        .mark_bar()
+        .encode(
+            x=alt.X("year:O", title="year the score became public (result date)"),
+            y=alt.Y("results:Q", title="primary results", stack=True),
+            color=alt.Color("score_origin:N", title="origin of the score"),
+            tooltip=["year:O", "score_origin:N", "results:Q"],
+        )
+        .properties(width=560, height=260)
+    )
+
+
+def population_exclusions(tables: Tables) -> pd.DataFrame:
+    """Per compute measure: rows of the fit table, rows of the default fits, and the rows left
+    out of the default fits for their population (re-trainings, duplicate training runs)."""
+    from analysis.data import DUPLICATE_REASON, RETRAINING_REASON, fit_table, split_population
+
+    rows = []
+    for measure in MEASURES:
+        split = split_population(fit_table(tables, measure), tables)
+        reasons = split.default.excluded["reason"].value_counts()
+        rows.append(
+            {
+                "measure": measure,
+                "rows with the measure": len(split.default.rows)
+                + int(reasons.get(RETRAINING_REASON, 0))
+                + int(reasons.get(DUPLICATE_REASON, 0)),
+                "in the default fits": len(split.default.rows),
+                "left out: re-training": int(reasons.get(RETRAINING_REASON, 0)),
+                "left out: same training run twice": int(reasons.get(DUPLICATE_REASON, 0)),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+DUPLICATE_DISPLAY = {
+    "series": "series",
+    "paper_model": "paper's model",
+    "paper_value": "paper's score",
+    "zoo_model": "zoo's model",
+    "zoo_value": "zoo's score",
+    "zoo_source": "zoo",
+}
 
 
 def coverage_long(tables: Tables) -> pd.DataFrame:
@@ -335,8 +385,12 @@ def publish() -> SimpleNamespace:
 
     glue_value("data-targets", targets_table(tables).set_index("benchmarks"))
 
+    _glue_result_dates(tables)
+
     fits = (
-        pd.DataFrame({m: fit_table(tables, m).rows.groupby("series").size() for m in MEASURES})
+        pd.DataFrame(
+            {m: default_fit_table(tables, m).rows.groupby("series").size() for m in MEASURES}
+        )
         .fillna(0)
         .astype(int)
     )
@@ -346,3 +400,39 @@ def publish() -> SimpleNamespace:
 
     page_items["results_search"] = HTML(results_search_html(tables))
     return SimpleNamespace(**page_items)
+
+
+def _glue_result_dates(tables: Tables) -> None:
+    """Glue the time-true dating: results by origin and result-date year, the dating rules,
+    the population split of the fits and the duplicate report."""
+    primary = primary_results(tables)
+    origins = primary["score_origin"].value_counts()
+    glue_value("data-origin-paper", int(origins.get("paper", 0)))
+    glue_value("data-origin-reevaluation", int(origins.get("library re-evaluation", 0)))
+    glue_value("data-origin-retraining", int(origins.get("library re-training", 0)))
+    populations = primary["population"].value_counts()
+    for population in ("paper", "same_weights", "retraining"):
+        key = population.replace("_", "-")
+        glue_value(f"data-population-{key}", int(populations.get(population, 0)))
+    per_year = results_by_origin_year(tables)
+    publish_figure(
+        origin_year_chart(per_year),
+        "fig-data-origin-years",
+        per_year,
+        alt_text="Stacked bars of primary results per year their score became public, coloured "
+        "by origin: the papers' own results up to 2020, model-zoo re-evaluations and "
+        "re-trainings spread over the years their weights were released.",
+    )
+    rules = date_rules(tables)
+    glue_value("data-dates-moved", int(rules["moved"].sum()))
+    glue_value("data-dates-flagged", int(rules["flagged"].sum()))
+    glue_value("data-dates-zoo-rules", int(rules["rule"].str.startswith("first appearance").sum()))
+    glue_table("data-date-rules", rules)
+    glue_table("data-populations", population_exclusions(tables))
+    duplicates = pd.read_csv(DATA_DIR / "reports" / "duplicates.csv")
+    glue_value("data-duplicates", len(duplicates))
+    glue_table(
+        "data-duplicates-table",
+        duplicates[list(DUPLICATE_DISPLAY)].rename(columns=DUPLICATE_DISPLAY),
+        label="tab-data-duplicates",
+    )
