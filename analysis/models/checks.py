@@ -6,6 +6,7 @@ Part of the models stage; imports vocab and data only.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import arviz as az
@@ -115,3 +116,47 @@ def prior_table() -> pd.DataFrame:
             rows.append((form, label, _prior_text(variables[name], centre)))
         rows.append((form, "response unit", prior.unit))
     return pd.DataFrame(rows, columns=["form", "parameter", "prior"])
+
+
+PRIOR_GRID = np.linspace(-3.0, 3.0, 25)
+"""Decades of compute around a series' centre at which :func:`prior_predictive` draws."""
+PRIOR_ERROR_CENTRE = 20.0
+"""A typical error (%) taken as the prior centre of the intercept in :func:`prior_predictive`."""
+
+
+def prior_predictive(form: str, n_draws: int = 400, seed: int = 2020) -> pd.DataFrame:
+    """Error quantiles along ±3 decades of compute under the priors alone: draws from the
+    scaling model itself (:func:`analysis.models.scaling.build_model`, one series of a task with
+    siblings, no trend), so the check cannot drift from the model's priors."""
+    import pymc as pm
+
+    from analysis.vocab.forms import error_from_response, response
+
+    n = PRIOR_GRID.size
+    model = scaling.build_model(1, 1, trend=False, likelihood="normal")
+    with model:
+        pm.set_data(
+            {
+                "x_local": PRIOR_GRID,
+                "y": np.zeros(n),
+                "year_local": np.zeros(n),
+                "series_index": np.zeros(n, dtype="int64"),
+                "has_siblings": np.ones(1),
+                "centred": np.ones(1),
+                "centred_task": np.ones(1),
+                "prior_center": float(response(form, PRIOR_ERROR_CENTRE)),
+                "prior_scale": scaling.PRIOR_SCALES[form].scale,
+            }
+        )
+        logger = logging.getLogger("pymc")
+        level = logger.level
+        logger.setLevel(logging.WARNING)  # no "Sampling: [...]" line in a chapter's output
+        try:
+            idata = pm.sample_prior_predictive(draws=n_draws, random_seed=seed)
+        finally:
+            logger.setLevel(level)
+    value = np.asarray(idata.prior_predictive["obs"]).reshape(-1, n)
+    error = error_from_response(form, value)
+    quantiles = {"q05": 0.05, "q25": 0.25, "median": 0.5, "q75": 0.75, "q95": 0.95}
+    columns = {k: np.quantile(error, q, axis=0) for k, q in quantiles.items()}
+    return pd.DataFrame({"form": form, "decades_from_centre": PRIOR_GRID} | columns)
