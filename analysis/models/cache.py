@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -78,3 +79,37 @@ def cached_posterior(
     idata = sample()
     save_cached(key, idata, label)
     return idata, False
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One try at a gated posterior: its sampler settings, the posterior (loaded or sampled),
+    whether it came from the cache, and its diagnostics row (column ``passed``)."""
+
+    settings: Any
+    idata: az.InferenceData
+    hit: bool
+    diagnostics: pd.DataFrame
+
+    @property
+    def passed(self) -> bool:
+        return bool(self.diagnostics["passed"].iloc[0])
+
+
+def gated_posterior(
+    attempts: Sequence[Any],
+    key_of: Callable[[Any], str],
+    sample: Callable[[Any], az.InferenceData],
+    diagnose: Callable[[az.InferenceData], pd.DataFrame],
+    label: str = "fit",
+) -> list[Attempt]:
+    """Load or sample (and cache) the posterior of each sampler setting in turn, stopping at the
+    first whose diagnostics pass the gate: the escalation every gated fit shares. Returns the
+    attempts made; the last one passed, unless none did."""
+    made: list[Attempt] = []
+    for settings in attempts:
+        idata, hit = cached_posterior(key_of(settings), lambda s=settings: sample(s), label)
+        made.append(Attempt(settings, idata, hit, diagnose(idata)))
+        if made[-1].passed:
+            break
+    return made

@@ -307,20 +307,22 @@ def _checked_posterior(
     records the whole time taken as ``timings["total_s"]``.
     """
     start = time.perf_counter()
-    for attempt in _escalation(settings):
-        key = cache.cache_key(key_data, model_source(), {**key_settings, **asdict(attempt)})
 
-        def sample_and_check(attempt: SamplerSettings = attempt) -> az.InferenceData:
-            idata = sample(attempt)
-            _stored_diagnostics(idata, names, label)
-            return idata
+    def key_of(attempt: SamplerSettings) -> str:
+        return cache.cache_key(key_data, model_source(), {**key_settings, **asdict(attempt)})
 
-        idata, hit = cache.cached_posterior(key, sample_and_check, kind)
-        table = _stored_diagnostics(idata, names, label)
-        if bool(table["passed"].iloc[0]):
-            break
+    def sample_and_check(attempt: SamplerSettings) -> az.InferenceData:
+        idata = sample(attempt)
+        _stored_diagnostics(idata, names, label)  # kept in the cached posterior's attributes
+        return idata
+
+    def diagnose(idata: az.InferenceData) -> pd.DataFrame:
+        return _stored_diagnostics(idata, names, label)
+
+    attempts = _escalation(settings)
+    last = cache.gated_posterior(attempts, key_of, sample_and_check, diagnose, kind)[-1]
     timings["total_s"] = time.perf_counter() - start
-    return idata, hit, table, attempt
+    return last.idata, last.hit, last.diagnostics, last.settings
 
 
 def _prior_key(prior_multiplier: float) -> dict[str, float]:

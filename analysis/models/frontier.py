@@ -539,23 +539,23 @@ def fit_frontier(
     key_rows = rows[list(REQUIRED_COLUMNS)]
     start = time.perf_counter()
     name = f"{label} {form}"
-    tables = []
-    for attempt in (settings, escalated(settings)):
-        key = cache.cache_key(key_rows, model_source(), {"form": form, **attempt.__dict__})
-        idata, hit = cache.cached_posterior(
-            key, lambda attempt=attempt: _sample(design, attempt), label=label
-        )
-        table = diagnostics.fit_diagnostics(idata, reported_parameters(form), name)
-        tables.append(table)
-        if bool(table["passed"].iloc[0]):
-            return FrontierFit(
-                form=form,
-                design=design,
-                rows=rows,
-                posterior=idata.posterior,
-                diagnostics=table,
-                cache_hit=hit,
-                seconds=time.perf_counter() - start,
-            )
-    diagnostics.check_gate(pd.concat(tables, ignore_index=True))
-    raise AssertionError("unreachable: check_gate raises on a failed fit")
+    attempts = cache.gated_posterior(
+        (settings, escalated(settings)),
+        key_of=lambda a: cache.cache_key(key_rows, model_source(), {"form": form, **a.__dict__}),
+        sample=lambda a: _sample(design, a),
+        diagnose=lambda idata: diagnostics.fit_diagnostics(idata, reported_parameters(form), name),
+        label=label,
+    )
+    last = attempts[-1]
+    if not last.passed:
+        diagnostics.check_gate(pd.concat([a.diagnostics for a in attempts], ignore_index=True))
+        raise AssertionError("unreachable: check_gate raises on a failed fit")
+    return FrontierFit(
+        form=form,
+        design=design,
+        rows=rows,
+        posterior=last.idata.posterior,
+        diagnostics=last.diagnostics,
+        cache_hit=last.hit,
+        seconds=time.perf_counter() - start,
+    )

@@ -1,0 +1,47 @@
+"""The one gated, cached, escalating posterior helper shared by the scaling and frontier fits."""
+
+import arviz as az
+import numpy as np
+import pandas as pd
+
+from analysis.models import cache
+
+
+def _idata(value: float) -> az.InferenceData:
+    return az.from_dict(posterior={"x": np.full((1, 4), value)})
+
+
+def _run(passing: set[str], calls: list[str]):
+    def sample(setting: str) -> az.InferenceData:
+        calls.append(setting)
+        return _idata(float(len(setting)))
+
+    def diagnose(idata: az.InferenceData) -> pd.DataFrame:
+        setting = "strict" if float(idata.posterior["x"].values.ravel()[0]) == 6 else "quick"
+        return pd.DataFrame({"fit": ["f"], "passed": [setting in passing]})
+
+    return cache.gated_posterior(("quick", "strict"), lambda s: f"key-{s}", sample, diagnose)
+
+
+def test_stops_at_the_first_attempt_that_passes(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("COMPLIM_POSTERIOR_CACHE", str(tmp_path))
+    calls: list[str] = []
+    attempts = _run({"quick"}, calls)
+    assert [a.settings for a in attempts] == ["quick"] and attempts[-1].passed
+    assert calls == ["quick"] and not attempts[0].hit
+
+
+def test_escalates_once_and_reuses_the_cache(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("COMPLIM_POSTERIOR_CACHE", str(tmp_path))
+    calls: list[str] = []
+    attempts = _run({"strict"}, calls)
+    assert [a.settings for a in attempts] == ["quick", "strict"] and attempts[-1].passed
+    again = _run({"strict"}, calls)
+    assert calls == ["quick", "strict"]  # the second run sampled nothing
+    assert all(a.hit for a in again)
+
+
+def test_returns_every_attempt_when_none_passes(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("COMPLIM_POSTERIOR_CACHE", str(tmp_path))
+    attempts = _run(set(), [])
+    assert len(attempts) == 2 and not any(a.passed for a in attempts)
