@@ -131,11 +131,8 @@ def _frontier_forecaster(fit: fm.FrontierFit, cutoff: float, frozen: bool) -> Fo
         floor = draws["floor"].to_numpy()
         if target == "headline_quantity":
             noise = value - fp.frontier_response(draws, x_unit, year)
-            shifted = fm.response(fit.form, row["error"], floor) - noise
-            level = draws["intercept"] + draws["trend"] * (year - draws["t0"])
-            with np.errstate(divide="ignore", invalid="ignore"):
-                x = draws["x0"] + (shifted - level) / draws["slope"] + offset
-            return np.where(draws["slope"] < 0, x, np.inf)
+            x = fp.frontier_log10_compute(draws, fit.form, row["error"], year, shift=noise)
+            return x + offset
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.log10(fm.error_from_response(fit.form, value, floor))
 

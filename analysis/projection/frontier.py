@@ -37,11 +37,17 @@ def frontier_response(draws: pd.DataFrame, x: float, year: float) -> np.ndarray:
 
 
 def frontier_log10_compute(
-    draws: pd.DataFrame, form: FrontierForm, target_error: float, year: float
+    draws: pd.DataFrame,
+    form: FrontierForm,
+    target_error: float,
+    year: float,
+    shift: np.ndarray | float = 0.0,
 ) -> np.ndarray:
-    """Per draw: log10 compute at which the frontier in ``year`` reaches ``target_error``."""
+    """Per draw: log10 compute at which the frontier in ``year`` reaches ``target_error``;
+    with ``shift`` (per draw, response units), at which the frontier plus that shift (a
+    result's gap and noise) reaches it."""
     slope = draws["slope"].to_numpy()
-    target = response(form, target_error, draws["floor"].to_numpy())
+    target = response(form, target_error, draws["floor"].to_numpy()) - shift
     level = draws["intercept"].to_numpy() + draws["trend"].to_numpy() * (
         year - draws["t0"].to_numpy()
     )
