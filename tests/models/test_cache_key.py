@@ -18,8 +18,10 @@ import pandas as pd
 import pytest
 
 from analysis import models
-from analysis.data import compute_long, fit_table, load_tables
+from analysis.data import compute_long, default_fit_table, load_tables
 from analysis.models import cache
+from analysis.models.frontier import FRONTIER_FORMS, fit_frontier
+from analysis.projection.frontier import headline_table
 from analysis.paths import DATA_DIR
 from analysis.vocab.forms import FORMS
 
@@ -34,24 +36,27 @@ PINNED_DATA = {
 MODEL_SOURCE_SHA256 = "430cc6083d73302ef9de9249035920854a72ee3532a84441ca693855ef426ce0"
 
 BOOK_FIT_KEYS = {
-    "hardware_burden/polynomial/static": "20027654690519f4b0d25c9d3f3ea70e",
-    "hardware_burden/polynomial/trend": "75d740c38875915c9cd15c3c9d860ca1",
-    "hardware_burden/exponential/static": "32bc327dadc1c59d15ce6d4327c082ef",
-    "hardware_burden/exponential/trend": "c29c20b9684a9ea15cc926eeb6f2ff05",
-    "network_operations/polynomial/static": "72d7420a783548b15f824958a79bc085",
-    "network_operations/polynomial/trend": "93e9f349c4c59146ccd5f4f43d7213d5",
-    "network_operations/exponential/static": "220a3d45394aff2a8ab919038c576d9c",
-    "network_operations/exponential/trend": "f55b74cf03af60c38c50de32d4028ad2",
-    "flops_per_pass/polynomial/static": "301f643c2d995a3702d3d502d27e59e2",
-    "flops_per_pass/polynomial/trend": "295d2e7961d7a93595b97065076f0c02",
-    "flops_per_pass/exponential/static": "3de9d59dc9a7b5ed4aa4469299bbb639",
-    "flops_per_pass/exponential/trend": "0ff7e50aa5745f28f922c42be2c779e7",
-    "epoch_estimate/polynomial/static": "4e1b1c275f5c958686ecf9fb5e7bb45d",
-    "epoch_estimate/polynomial/trend": "dbbf216a10bc2d442376bf93556857c8",
-    "epoch_estimate/exponential/static": "1dc4342ba7910e554a621edc7e3e0156",
-    "epoch_estimate/exponential/trend": "c0a64294ca7969a711707dd67e8219ab",
-    "latent/polynomial": "0fabb1b11321c398494c9c6de86b3f0b",
-    "latent/exponential": "a0cb3cd1162f079058b8fe0cf4fea8d6",
+    "hardware_burden/polynomial/static": "399209a92bdde7ec9ca295955ca3edd4",
+    "hardware_burden/polynomial/trend": "9f7e7e467cb1d88ae78c12f943205264",
+    "hardware_burden/exponential/static": "f0cc3d959b92ae4aab684df8f7e6e56e",
+    "hardware_burden/exponential/trend": "c154afefcb9f705d18fd77f0c8cb9749",
+    "network_operations/polynomial/static": "f2b12bb9d2093411863b7e68c5255ab3",
+    "network_operations/polynomial/trend": "f32b2eadd6ab0159bdbd12c23619b3ce",
+    "network_operations/exponential/static": "e273812e7ca1cd0b368dbbe853de9378",
+    "network_operations/exponential/trend": "dabfef6b6815e360a5149d9e4e2a1591",
+    "flops_per_pass/polynomial/static": "88ecf6bf808b30907249434e4568cd79",
+    "flops_per_pass/polynomial/trend": "fa285e0eab4b5b5c779b591d6c8fa322",
+    "flops_per_pass/exponential/static": "a2404a33118041c2ccd35e2433299a18",
+    "flops_per_pass/exponential/trend": "6b90f4bc5de32ed62bc1c41f5962c75d",
+    "epoch_estimate/polynomial/static": "f54244ac925442e328d26f46d2238aa6",
+    "epoch_estimate/polynomial/trend": "4ba650756d2d5f17c8835273a055aa71",
+    "epoch_estimate/exponential/static": "99a13c2c736eec22529f3c91cb0c625d",
+    "epoch_estimate/exponential/trend": "5dc0ed35cecbde41254da28d037c5e57",
+    "latent/polynomial": "a574f4622860c400036bbe7705339baa",
+    "latent/exponential": "f35ce0ef504a6b7bb06edbdd25f56b9c",
+    "frontier/polynomial": "7e187741bb824614cf7a098c2135ed98",
+    "frontier/exponential": "49056a28365ab709ce87a79db0eaf8d0",
+    "frontier/floor": "23cc6f357b77264a213fa89bf8c0cd6c",
 }
 
 
@@ -78,7 +83,7 @@ def test_every_book_fit_keeps_its_cache_key(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(cache, "cached_posterior", _stop)
     keys = {}
     tables = load_tables()
-    tables_of = {m: fit_table(tables, m) for m in models.BOOK_MEASURES}
+    tables_of = {m: default_fit_table(tables, m) for m in models.BOOK_MEASURES}
     for measure, form, trend in models.book_fit_specs():
         with pytest.raises(_KeyMadeError) as made:
             models.fit_scaling(tables_of[measure].rows, form, trend=trend, tag=measure)
@@ -89,4 +94,9 @@ def test_every_book_fit_keeps_its_cache_key(monkeypatch: pytest.MonkeyPatch) -> 
         with pytest.raises(_KeyMadeError) as made:
             models.fit_measurement_error(rows, compute, form)
         keys[f"latent/{form}"] = made.value.args[0]
+    headline = headline_table(tables).rows
+    for form in FRONTIER_FORMS:
+        with pytest.raises(_KeyMadeError) as made:
+            fit_frontier(headline, form)
+        keys[f"frontier/{form}"] = made.value.args[0]
     assert keys == BOOK_FIT_KEYS
