@@ -46,6 +46,8 @@ TOMORROW = (build_date() + dt.timedelta(days=1)).isoformat()
 R = "roberta-squad11-dev-f1"  # a primary SQuAD 1.1 dev F1 result, data/manual/results.csv
 F = "vaswani2017-base-ende-gpu-count"  # a chip_count fact, data/manual/compute_facts.csv
 H = "vaswani2017-base-ende-hours"  # a training_hours fact of the same record
+VIT = "dosovitskiy2020-vit-b32-jft7ep-imagenet-top1"  # an ImageNet top-1 result
+DETR = "carion2020-detr-coco-minival-box-ap"  # a COCO minival box AP result
 
 
 def digest(*roots: Path) -> dict[str, str]:
@@ -219,6 +221,37 @@ def prepend_bom(b: bytes) -> bytes:
     return b"\xef\xbb\xbf" + b
 
 
+def deleted(file: str) -> Mutation:
+    def mutate(data: Path) -> Expected:
+        (data / file).unlink()
+        return file, None, None, ""
+
+    return mutate
+
+
+def score_twice(file: str) -> Mutation:
+    """The first score of a table about results listed again right below it."""
+
+    def mutate(data: Path) -> Expected:
+        lines = _lines(data / file)
+        lines.insert(2, lines[1])
+        (data / file).write_text("\n".join(lines), encoding="utf-8")
+        return file, 3, "model", next(csv.reader([lines[1]]))[2]
+
+    return mutate
+
+
+def with_papers(first: Mutation) -> Mutation:
+    """The committed ``papers.csv`` beside the copied hand-edited files (``authors.csv`` ids are
+    checked against it)."""
+
+    def mutate(data: Path) -> Expected:
+        shutil.copy2(DATA_DIR / "papers.csv", data.parent / "papers.csv")
+        return first(data)
+
+    return mutate
+
+
 # --------------------------------------------------------------------------- hand-edited files
 
 MANUAL_CASES = [
@@ -238,6 +271,14 @@ MANUAL_CASES = [
                  id="MR misspelt benchmark"),
     pytest.param(cell("results.csv", R, "metric", "f1_scor"), "unknown metric",
                  id="MR unknown metric"),
+    pytest.param(cell("results.csv", R, "metric", "top1_accuracy"),
+                 "not a metric of benchmark squad11_dev (its metrics: em, f1)",
+                 id="MR metric of another benchmark (squad11_dev top1_accuracy)"),
+    pytest.param(cell("results.csv", VIT, "metric", "bleu"),
+                 "not a metric of benchmark imagenet (its metrics: top1_accuracy, top5_accuracy)",
+                 id="MR metric of another benchmark (imagenet bleu)"),
+    pytest.param(cell("results.csv", DETR, "metric", "ap"), "did you mean ap75, ap50?",
+                 id="MR metric of another benchmark, nearest suggested (coco_minival ap)"),
     pytest.param(cell("results.csv", R, "task", "question_answer"),
                  "did you mean question_answering", id="MR unknown task"),
     pytest.param(cell("results.csv", R, "task", "image_classification"),
@@ -345,6 +386,73 @@ MANUAL_CASES = [
                  id="dates no source_url"),
     pytest.param(duplicate_of_line_2("paper_dates.csv", "arxiv_id"), "also on line 2",
                  id="dates arxiv id twice"),
+    # authors.csv
+    pytest.param(with_papers(cell("authors.csv", "2d2017driven", "paper_id", "2d2017drivn")),
+                 "no such paper in", id="authors unknown paper_id"),
+    pytest.param(cell("authors.csv", "2d2017driven", "paper_id", "2D 2017"), "not a paper id",
+                 id="authors paper_id not an id"),
+    pytest.param(cell("authors.csv", "2d2017driven", "authors", "Jean Lahoud and Bernard Ghanem"),
+                 "is not 'Family, Given'", id="authors not BibTeX names"),
+    pytest.param(cell("authors.csv", "2d2017driven", "source", "mlanthology"), "not an http(s) URL",
+                 id="authors source not a URL"),
+    pytest.param(cell("authors.csv", "2d2017driven", "source",
+                      "github:rbnyng/mlanthology@main:data/papers/iccv-2017.json.gz"),
+                 "40-hex commit", id="authors source without a commit"),
+    pytest.param(cell("authors.csv", "2d2017driven", "match", "titel"), "did you mean title",
+                 id="authors unknown match"),
+    pytest.param(cell("authors.csv", "2d2017driven", "authors", ""), "required",
+                 id="authors no authors"),
+    pytest.param(duplicate_of_line_2("authors.csv", "paper_id"), "also on line 2",
+                 id="authors paper twice"),
+    pytest.param(header_only("authors.csv"), "header but no rows", id="authors header only"),
+    pytest.param(deleted("authors.csv"), "missing", id="authors file deleted"),
+    # result_dates.csv
+    pytest.param(cell("result_dates.csv", "densenet121", "result_date", TOMORROW),
+                 "after the build date", id="RD date tomorrow"),
+    pytest.param(cell("result_dates.csv", "densenet121", "result_date", "2017-02-30"),
+                 "not a calendar date", id="RD impossible date"),
+    pytest.param(cell("result_dates.csv", "densenet121", "result_date", "2017-12"),
+                 "YYYY-MM-DD", id="RD month only"),
+    pytest.param(cell("result_dates.csv", "densenet121", "result_date_flag", "upper-bound"),
+                 "did you mean upper_bound", id="RD unknown flag"),
+    pytest.param(cell("result_dates.csv", "densenet121", "result_date_source", "the README"),
+                 "must name the commit", id="RD evidence without a commit"),
+    pytest.param(cell("result_dates.csv", "densenet121", "source", "convnet-burdn"),
+                 "did you mean convnet-burden", id="RD unknown source"),
+    pytest.param(cell("result_dates.csv", "densenet121", "metric", "top1_acc"), "unknown metric",
+                 id="RD unknown metric"),
+    pytest.param(cell("result_dates.csv", "densenet121", "metric", "bleu"),
+                 "not a metric of benchmark imagenet", id="RD metric of another benchmark"),
+    pytest.param(score_twice("result_dates.csv"), "listed twice (also on line 2)",
+                 id="RD score twice"),
+    pytest.param(header_only("result_dates.csv"), "header but no rows", id="RD header only"),
+    # same_weights.csv
+    pytest.param(cell("same_weights.csv", "resnet-101", "evidence", ""), "required",
+                 id="SW no evidence"),
+    pytest.param(cell("same_weights.csv", "resnet-101", "benchmark", "image net"),
+                 "not a benchmark slug", id="SW benchmark not a slug"),
+    pytest.param(cell("same_weights.csv", "resnet-101", "value_reported", ""), "required",
+                 id="SW no score"),
+    pytest.param(score_twice("same_weights.csv"), "listed twice (also on line 2)",
+                 id="SW score twice"),
+    pytest.param(deleted("same_weights.csv"), "missing", id="SW file deleted"),
+    # extra_data.csv
+    pytest.param(cell("extra_data.csv", "SE-BN-Inception", "extra_data", "ImageNet21k"),
+                 "must start with one of", id="ED unknown extra data"),
+    pytest.param(cell("extra_data.csv", "SE-BN-Inception", "compute_includes_pretraining", "Yes"),
+                 "did you mean yes", id="ED pretraining Yes"),
+    pytest.param(cell("extra_data.csv", "SE-BN-Inception", "benchmark", "coco_minival"),
+                 "belongs to task object_detection", id="ED not image classification"),
+    pytest.param(cell("extra_data.csv", "SE-BN-Inception", "rule_or_source", ""), "required",
+                 id="ED no rule"),
+    pytest.param(header_only("extra_data.csv"), "header but no rows", id="ED header only"),
+    # compute_search.csv
+    pytest.param(cell("compute_search.csv", "2010.11929", "benchmark", "imagenet;coco_minval"),
+                 "did you mean coco_minival", id="search unknown benchmark"),
+    pytest.param(cell("compute_search.csv", "2010.11929", "arxiv_id", "2010.11929v2"),
+                 "without version", id="search versioned arxiv_id"),
+    pytest.param(cell("compute_search.csv", "2010.11929", "outcome", ""), "required",
+                 id="search no outcome"),
 ]  # fmt: skip
 
 
@@ -454,6 +562,73 @@ def _after_multiline_title() -> int:
     raise AssertionError("no multi-line record in papers.csv")
 
 
+def _compute_records() -> list[dict[str, str]]:
+    return list(csv.DictReader((DATA_DIR / "compute.csv").open(encoding="utf-8", newline="")))
+
+
+def stale_ingredient(method: str, quantity: str, factor: float = 2.0) -> Mutation:
+    """Multiply the ``quantity`` ingredient of the first ``method`` row of ``compute.csv`` by
+    ``factor``, as a hand edit would; the error names the first derived row built from it."""
+
+    def mutate(data: Path) -> Expected:
+        records = _compute_records()
+        number = {r["compute_id"]: n for n, r in enumerate(records, start=1)}
+        row = next(r for r in records if r["method"] == method and r["derived_from"])
+        parent = next(
+            p
+            for p in row["derived_from"].split(";")
+            if records[number[p] - 1]["quantity"] == quantity
+        )
+        children = [
+            n for n, r in enumerate(records, start=1) if parent in r["derived_from"].split(";")
+        ]
+        first = min(children)
+        value = repr(float(records[number[parent] - 1]["value"]) * factor)
+        table_cell("compute.csv", number[parent], "value", value)(data)
+        return (
+            "compute.csv",
+            _line_of_record(data / "compute.csv", first),
+            "value",
+            float(records[first - 1]["value"]),
+        )
+
+    return mutate
+
+
+def edited_derived(method: str) -> Mutation:
+    """Change the value of the first derived row of ``method`` itself."""
+
+    def mutate(data: Path) -> Expected:
+        records = _compute_records()
+        number = next(
+            n for n, r in enumerate(records, start=1) if r["method"] == method and r["derived_from"]
+        )
+        value = float(records[number - 1]["value"]) * 1.5
+        return table_cell("compute.csv", number, "value", repr(value), value)(data)
+
+    return mutate
+
+
+def unmatched_key(file: str, model: str) -> Mutation:
+    """Misspell the model of the first row of a table about results (it then matches nothing)."""
+
+    def mutate(data: Path) -> Expected:
+        line = set_cell(data / "manual" / file, model, "model", model + "x")
+        return f"manual/{file}", line, "model", model + "x"
+
+    return mutate
+
+
+def manual_in_check(first: Mutation) -> Mutation:
+    """A mistake in a hand-edited file, found by ``--check`` on a copied data directory."""
+
+    def mutate(data: Path) -> Expected:
+        file, line, column, value = first(data / "manual")
+        return f"manual/{file}", line, column, value
+
+    return mutate
+
+
 DERIVED = _first_with("compute.csv", "derived_from", bool)
 CHIP_ROW = _first_with("compute.csv", "chip", bool)
 AFTER_MULTILINE = _after_multiline_title()
@@ -493,6 +668,28 @@ TABLE_CASES = [
     pytest.param(raw("results.csv", lambda b: b.replace(b"\n", b"\n\xe9", 1), 2, "result_id",
                      b"\xe9"), "not UTF-8", id="CT non-UTF-8"),
     pytest.param(extra_field("results.csv"), "malformed CSV", id="CT too many fields"),
+    # derived compute rows that their ingredients no longer give
+    pytest.param(stale_ingredient("hardware_burden", "chip_count"), "stale hardware_burden",
+                 id="CT chip_count edited under its hardware burden"),
+    pytest.param(stale_ingredient("hardware_burden", "training_hours", 0.5),
+                 "stale hardware_burden", id="CT training_hours edited under its hardware burden"),
+    pytest.param(stale_ingredient("network_operations", "epochs", 3.0),
+                 "stale network_operations", id="CT epochs edited under its network operations"),
+    pytest.param(edited_derived("hardware_burden"), "stale hardware_burden",
+                 id="CT hardware burden edited"),
+    pytest.param(edited_derived("network_operations"), "stale network_operations",
+                 id="CT network operations edited"),
+    pytest.param(edited_derived("reported"), "stale copy", id="CT architecture FLOPs copy edited"),
+    # hand-edited files, checked against the committed tables
+    pytest.param(unmatched_key("same_weights.csv", "resnet-101"),
+                 "no result of results.csv has this", id="CT same_weights row matching nothing"),
+    pytest.param(unmatched_key("result_dates.csv", "densenet121"),
+                 "no result of results.csv has this", id="CT result_dates row matching nothing"),
+    pytest.param(manual_in_check(cell("authors.csv", "2d2017driven", "paper_id", "2d2017drivn")),
+                 "no such paper in", id="CT authors row of no paper"),
+    pytest.param(manual_in_check(cell("results.csv", R, "metric", "top1_accuracy")),
+                 "not a metric of benchmark squad11_dev",
+                 id="CT manual metric of another benchmark"),
 ]  # fmt: skip
 
 
@@ -507,7 +704,10 @@ def test_bad_committed_table_fails_the_check(
         status = cli.main(["--check", "--data-dir", str(data)])
     assert status == 1
     errors = _errors(caplog)
-    _assert_locator(errors[0], Path(file), line, column, value, phrase)
+    # load_tables names a table by its file name; the later checks by its path, as a person
+    # finds the file they edited (data/manual/..., data/compute.csv)
+    named = Path(file) if errors[0].startswith(f"error: {file}") else data / file
+    _assert_locator(errors[0], named, line, column, value, phrase)
     assert digest(data) == before
 
 
