@@ -8,7 +8,9 @@ never written; the module checks their digests before and after):
 * hand-edited files (``data/manual/*.csv``): ``python -m analysis.curate``'s :func:`main` on a
   copied data directory; the validation runs before any source is read, so each case takes
   milliseconds (the curation itself is replaced by a stand-in that fails the test if reached);
-* committed tables: ``python -m analysis.curate --check --data-dir DIR`` on a copied directory;
+* committed tables: ``python -m analysis.curate --check --data-dir DIR`` on a copied directory
+  (also the hand-edited files against the tables: rows of the tables about results that match
+  no result, and derived compute rows that their ingredients no longer give);
 * the assumptions file: :func:`analysis.projection.assumptions.load_assumptions` on a copy
   (targets checked against today's best errors of the committed data);
 * one full curation in a subprocess (``COMPLIM_DATA_DIR`` and ``COMPLIM_SOURCES`` pointing at
