@@ -21,8 +21,8 @@ from analysis import models
 from analysis.data import compute_long, default_fit_table, load_tables
 from analysis.models import cache
 from analysis.models.frontier import FRONTIER_FORMS, fit_frontier
-from analysis.projection.frontier import headline_table
 from analysis.paths import DATA_DIR
+from analysis.projection.frontier import headline_table
 from analysis.vocab.forms import FORMS
 
 PINNED_DATA = {

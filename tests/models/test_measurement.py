@@ -9,13 +9,13 @@ import pytest
 from analysis import models
 from analysis.models.ols import ols_per_series
 from analysis.testing import simulate_compute_long, simulate_fit_rows
-
-SMALL = models.SamplerSettings(tune=400, draws=250, chains=2, cores=1)
+from tests.models.conftest import SMALL
 
 
 @pytest.fixture(autouse=True)
-def cache_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("COMPLIM_POSTERIOR_CACHE", str(tmp_path))
+def _session(model_session):
+    """Compiled models and one posterior cache for the session (tests/models/conftest.py)."""
+    return model_session
 
 
 def test_measure_biases_and_noise_recovered():

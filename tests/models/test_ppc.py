@@ -11,16 +11,11 @@ from analysis import models
 from analysis.book.pages import tasks as report
 from analysis.testing import simulate_fit_rows
 
-SMALL = models.SamplerSettings(tune=300, draws=200, chains=2, cores=1)
-
 
 @pytest.fixture(scope="module")
-def fit(tmp_path_factory):
-    cache = tmp_path_factory.mktemp("posteriors")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("COMPLIM_POSTERIOR_CACHE", str(cache))
-        rows = simulate_fit_rows(seed=5, n_tasks=1, series_per_task=2, rows_per_series=40)[0]
-        yield models.fit_scaling(rows, "polynomial", settings=SMALL, gate=False)
+def fit(model_session):
+    rows = simulate_fit_rows(seed=5, n_tasks=1, series_per_task=2, rows_per_series=40)[0]
+    return models.fit_scaling(rows, "polynomial", settings=model_session.settings, gate=False)
 
 
 def test_intervals_agree_with_the_check_table(fit) -> None:

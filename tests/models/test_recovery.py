@@ -7,13 +7,13 @@ import pytest
 
 from analysis import models
 from analysis.testing import simulate_fit_rows
-
-SMALL = models.SamplerSettings(tune=400, draws=250, chains=2, cores=1)
+from tests.models.conftest import SMALL
 
 
 @pytest.fixture(autouse=True)
-def cache_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("COMPLIM_POSTERIOR_CACHE", str(tmp_path))
+def _session(model_session):
+    """Compiled models and one posterior cache for the session (tests/models/conftest.py)."""
+    return model_session
 
 
 def _inside_90(fit: models.ScalingFit, truth: dict[str, float], column: str) -> np.ndarray:
