@@ -30,14 +30,31 @@ INPUTS = ("manual",)
 """Sub-directories of the data directory that the curation reads and never writes."""
 
 
-def validate_outputs(data_dir: Path, references: Path) -> None:
+def validate_outputs(data_dir: Path, references: Path, manual_dir: Path | None = None) -> None:
     """Validate a built data directory and its bibliography together; raise
-    :class:`DataValidationError` naming the generated file, line, column and value."""
+    :class:`DataValidationError` naming the generated file, line, column and value.
+
+    Also, as ``--check`` does: every derived compute row equals what its ingredients give
+    (:func:`analysis.curate.derived_check.check_derived`) and every row of the hand-edited
+    tables about results (``manual_dir``, default ``data_dir/manual``) matches a built result
+    (:func:`analysis.curate.manual_check.unmatched_rows`), so a curation that would leave
+    either wrong writes nothing."""
     import bibtexparser
+    import pandas as pd
+
+    from analysis.curate.derived_check import check_derived
+    from analysis.curate.manual_check import ManualInputError, unmatched_rows, validate_manual
 
     tables = load_tables(data_dir)
     load_cost_inputs(data_dir)
     validate_datapackage(data_dir)
+    check_derived(tables.compute, tables.hardware, "data/compute.csv")
+    manual_dir = manual_dir or data_dir / "manual"
+    if manual_dir.is_dir():
+        results = pd.read_csv(data_dir / "results.csv", dtype=str, keep_default_na=False)
+        unmatched = unmatched_rows(results, validate_manual(manual_dir), manual_dir)
+        if unmatched:
+            raise ManualInputError(unmatched)
     library = bibtexparser.parse_string(references.read_text(encoding="utf-8"))
     keys = {entry.key for entry in library.entries}
     missing = tables.papers.loc[~tables.papers["paper_id"].isin(keys), "paper_id"]
@@ -61,7 +78,7 @@ def publish(result: object, data_dir: Path, references: Path = REFERENCES_FILE) 
         if references.exists():
             shutil.copy2(references, staged_refs)
         write_outputs(result, staged_data, staged_refs)
-        validate_outputs(staged_data, staged_refs)
+        validate_outputs(staged_data, staged_refs, data_dir / "manual")
         pairs = [(staged_refs, references)]
         for staged in sorted(staged_data.rglob("*")):
             relative = staged.relative_to(staged_data)
