@@ -26,7 +26,7 @@ from scipy import stats
 from analysis import data
 from analysis.book.labels import form_name, series_name, task_name
 from analysis.book.theme import TASK_COLOURS
-from analysis.intervals import format_power_of_ten, interval_of
+from analysis.intervals import interval_of
 from analysis.models import frontier as fm
 from analysis.paths import REPO_ROOT
 from analysis.projection import frontier as fp
@@ -46,13 +46,32 @@ INFLUENCE_ROWS = 10
 SEARCH_REPORT = "data/reports/compute_search.csv"
 
 
+def signed(value: float) -> str:
+    """Three significant figures with a true minus sign."""
+    return f"{value:.3g}".replace("-", "−")
+
+
 def signed_interval(median: float, lo: float, hi: float) -> str:
     """'−0.060 (−0.075 to −0.046)': three significant figures, 'to' between signed bounds."""
+    return f"{signed(median)} ({signed(lo)} to {signed(hi)})"
 
-    def num(v: float) -> str:
-        return f"{v:.3g}".replace("-", "−")
 
-    return f"{num(median)} ({num(lo)} to {num(hi)})"
+def power_interval(median: float, lo: float, hi: float) -> str:
+    """'10<sup>2.4</sup> (10<sup>2.0</sup>–10<sup>3.2</sup>)' of log10 values (∞ where a draw
+    never reaches the target)."""
+
+    def power(v: float) -> str:
+        return "∞" if np.isinf(v) else f"10<sup>{v:.1f}</sup>".replace("-", "−")
+
+    return f"{power(median)} ({power(lo)}–{power(hi)})"
+
+
+def shorten(text: object, limit: int) -> str:
+    """Text cut to ``limit`` characters at a word boundary, with an ellipsis when cut."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,:;-") + "…"
 
 
 def plural(n: int, word: str) -> str:
@@ -166,17 +185,17 @@ def records_chart(recs: pd.DataFrame, task: str) -> alt.FacetChart:
 
 
 def records_table(recs: pd.DataFrame) -> pd.DataFrame:
-    """The records for a reader table."""
+    """The records for a reader table (benchmark names, model and paper titles shortened)."""
     return pd.DataFrame(
         {
-            "series": recs["series"],
+            "benchmark": recs["series"].str.partition("/")[0],
             "date": recs["date"].dt.strftime("%Y-%m-%d"),
-            "model": recs["model"],
-            "paper": recs["paper"],
+            "model": recs["model"].map(lambda m: shorten(m, 28)),
+            "paper": recs["paper"].map(lambda t: shorten(t, 44)),
             "error": recs["error"],
-            "log10_compute": recs["log10_compute"],
+            "log10_training_compute": recs["log10_compute"],
         }
-    ).rename(columns={"log10_compute": "log10_training_compute"})
+    )
 
 
 # --- state of the art -------------------------------------------------------------------------
@@ -258,6 +277,20 @@ def frontier_band(
             }
         )
     return pd.DataFrame(rows)
+
+
+def positive_band(lines: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
+    """The band as a log axis can draw it: a forms' frontier in error points (exponential) can
+    cross zero; the band is cut at a tenth of the series' lowest observed error and the line
+    drawn only where it is positive."""
+    floor = points.groupby("series")["error"].min() / 10
+    low = lines["series"].map(floor)
+    out = lines.assign(
+        low=np.maximum(lines["low"], low),
+        high=np.maximum(lines["high"], low),
+        median=lines["median"].where(lines["median"] > 0),
+    )
+    return out
 
 
 def hardware_equivalent(fit: fm.FrontierFit, rows: pd.DataFrame) -> np.ndarray:
@@ -578,6 +611,7 @@ def story_report(task: str, prefix: str) -> Story:
         model = tables.results.set_index("result_id")["model"]
         points.append(rows.assign(log10_hb=hb, model=rows["result_id"].map(model)))
     lines_df, points_df = pd.concat(lines), pd.concat(points)
+    lines_df = positive_band(lines_df, points_df)
     publish_figure(
         frontier_chart(points_df, lines_df),
         f"fig-{prefix}-frontier",
@@ -611,7 +645,7 @@ def story_report(task: str, prefix: str) -> Story:
         halving_parts.append(
             f"on {series_name(s)}, halving the error of {best['error']:.3g} (the best by "
             f"{through:%B %Y}) on the {int(a.year)} frontier takes "
-            f"{format_power_of_ten(*interval_of(stacked, LEVEL))} times the compute "
+            f"{power_interval(*interval_of(stacked, LEVEL))} times the compute "
             f"({100 * unreachable:.0f}% of draws never reach it)"
         )
     frontier_text = (
@@ -640,9 +674,9 @@ def story_report(task: str, prefix: str) -> Story:
     n_bad = int(influence["unreliable"].sum())
     title = papers["title"].get(top["paper_id"], top["paper_id"])
     influence_text = (
-        f"With every paper, the {form_name(lead).lower()} slope is {full:.3g}; the paper that "
+        f"With every paper, the {form_name(lead).lower()} slope is {signed(full)}; the paper that "
         f"moves it most is *{title}*{cite(top['paper_id'], keys)} ({int(top['rows'])} rows): "
-        f"without it the slope would be {top['slope_without']:.3g} (Pareto k "
+        f"without it the slope would be {signed(top['slope_without'])} (Pareto k "
         f"{top['pareto_k']:.2f}). Of {len(influence)} papers, {n_bad} have k above {MAX_K}"
         + (
             ", so their estimates are unreliable: the posterior leans on them too much for "
