@@ -131,6 +131,8 @@ def expand_task_chapter(app: Sphinx, docname: str, source: list[str]) -> None:
     if match is None or TASK_MARKER not in text:
         return
     root = Path(app.srcdir) if app is not None else REPO_ROOT
+    if not (root / TASK_BODY).exists():  # a one-page build (make chapter) has srcdir book/
+        root = REPO_ROOT
     ppc_figure = NO_PPC_FIGURE_KEY.search(front_matter(text)) is None
     source[0] = text.replace(TASK_MARKER, task_body(match["task"], ppc_figure, root), 1)
     env = getattr(app, "env", None)

@@ -13,8 +13,10 @@ import numpy as np
 import pandas as pd
 
 from analysis import models
-from analysis.book.context import book_context
+from analysis.book.context import LATENT, book_context
 from analysis.book.glue import glue_value, setup_chapter
+from analysis.book.labels import series_name
+from analysis.book.pages.task_story import story_report
 from analysis.intervals import interval_of
 from analysis.models.checks import prior_table
 from analysis.models.ols import ols_per_series
@@ -47,6 +49,27 @@ def all_fits() -> tuple[models.BookFit, ...]:
     return book_context().all_fits()
 
 
+def gated_fits() -> tuple[tuple[models.BookFit, ...], list[str]]:
+    """The book's mean-line fits that pass the diagnostics gate, and each one that does not
+    (``measure / form (+ trend): reason``): a task chapter leaves a failed baseline fit out and
+    names it, as the frontier chapter does with a failed form, instead of stopping the build."""
+    from analysis.models.diagnostics import DiagnosticsError
+
+    context = book_context()
+    fits, failed = [], []
+    for measure, form, trend in models.book_fit_specs():
+        try:
+            fits.append(context.fit(measure, form, trend))
+        except DiagnosticsError as error:
+            name = f"{measure.replace('_', ' ')} / {form}{' + trend' if trend else ''}"
+            failed.append(f"{name}: {str(error).strip().splitlines()[-1]}")
+    for form in FORMS:
+        if context.measurement_failure(form) is None:
+            fit = context.measurement_fit(form)
+            fits.append(models.BookFit(LATENT, fit, fit.rows, fit.excluded))
+    return tuple(fits), failed
+
+
 def diagnostics_table(fits: tuple[models.BookFit, ...] | None = None) -> pd.DataFrame:
     """One row per fit: N, worst R-hat, smallest bulk ESS, divergences, pass."""
     fits = all_fits() if fits is None else fits
@@ -61,10 +84,10 @@ def _summary(values: np.ndarray) -> tuple[float, float, float]:
     return interval_of(values, quantiles=INTERVAL, method="linear")
 
 
-def series_slopes(task: str) -> pd.DataFrame:
+def series_slopes(task: str, fits: tuple[models.BookFit, ...] | None = None) -> pd.DataFrame:
     """Bayesian slope (median, 90% interval) per series, fit and measure, beside the OLS slope."""
     records = []
-    for book in all_fits():
+    for book in all_fits() if fits is None else fits:
         fit = book.fit
         if fit.trend:
             continue
@@ -306,8 +329,11 @@ def task_report(task: str) -> TaskSummary:
     slug = task_slug(task)
     prefix = f"task-{slug}"
     glue_conventions(prefix)
+    story_report(task, prefix)  # records, frontier, influential papers, answer (before baseline)
     counts = exclusion_counts(task)
-    fits = [b for b in all_fits() if task in b.fit.tasks]
+    gated, failed = gated_fits()
+    glue_value(f"{prefix}-failed-fits", "; ".join(failed) if failed else "none")
+    fits = [b for b in gated if task in b.fit.tasks]
     n_results = int(counts["with this measure"].max()) if not counts.empty else 0
     glue_value(f"{prefix}-counts", counts)
     glue_value(f"{prefix}-n-results", n_results)
@@ -356,7 +382,7 @@ def task_report(task: str) -> TaskSummary:
             "posterior median line and 90% credible band per series."
         ),
     )
-    slopes = series_slopes(task)
+    slopes = series_slopes(task, gated)
     glue_value(f"{prefix}-slopes", slopes.round(4))
     glue_value(f"{prefix}-lead-measure", lead.measure.replace("_", " "))
     glue_value(f"{prefix}-n-fitted", len(points))
@@ -392,11 +418,11 @@ def task_report(task: str) -> TaskSummary:
 def _skipped_text(task: str, n_results: int) -> str:
     """The answer paragraph of a task without any fit."""
     return (
-        f"**Answer: not estimable here.** {task_title(task)} has {n_results} results with a "
-        f"compute measure at most, and no benchmark series with {models.MIN_SERIES_ROWS} or more "
-        f"of them spanning {models.MIN_SERIES_SPAN} decades of compute under any measure, so no "
-        "slope can be estimated from data rather than from the prior. The task is left out of the "
-        "scaling fits; its rows stay in the dataset."
+        f"**Mean-line baseline: not estimable here.** {task_title(task)} has {n_results} "
+        "results with a compute measure at most, and no benchmark series with "
+        f"{models.MIN_SERIES_ROWS} or more of them spanning {models.MIN_SERIES_SPAN} decades of "
+        "compute under any measure, so no slope can be estimated from data rather than from the "
+        "prior. The task is left out of the mean-line fits; its rows stay in the dataset."
     )
 
 
@@ -407,11 +433,12 @@ def _summary_text(task: str, measure: str, slopes: pd.DataFrame, n_fitted: int) 
         halving = np.log10(2) / -row.slope if row.slope < 0 else np.inf
         halving_text = f"{halving:.1f}" if np.isfinite(halving) else "no finite number of"
         parts.append(
-            f"{row.series}: {row.slope:.3f} (90% interval {row.slope_lo:.3f} to "
+            f"{series_name(row.series)}: {row.slope:.3f} (90% interval {row.slope_lo:.3f} to "
             f"{row.slope_hi:.3f}), i.e. {halving_text} decades of compute per halving of error"
         )
     return (
-        f"**Answer.** With compute measured as {measure.replace('_', ' ')} ({n_fitted} results), "
+        f"**Mean-line baseline.** With compute measured as {measure.replace('_', ' ')} "
+        f"({n_fitted} results), "
         "log10 error falls with log10 compute at a rate of " + "; ".join(parts) + "."
     )
 
