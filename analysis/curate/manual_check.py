@@ -668,8 +668,14 @@ def read_manual(path: Path, spec: ManualFile) -> tuple[CsvText, list[DataValidat
     return text, problems
 
 
-def validate_manual(manual_dir: Path = MANUAL_DIR) -> dict[str, CsvText]:
-    """Validate every hand-edited file; raise :class:`ManualInputError` with every problem."""
+def validate_manual(
+    manual_dir: Path = MANUAL_DIR, papers_file: Path | None = None, *, check_papers: bool = True
+) -> dict[str, CsvText]:
+    """Validate every hand-edited file; raise :class:`ManualInputError` with every problem.
+
+    ``authors.csv`` papers are checked against ``papers_file`` (default: the ``papers.csv``
+    beside ``manual_dir``) unless ``check_papers`` is false: before a curation, whose new
+    authors may give a paper a new id, the check waits for the curated ``papers.csv``."""
     problems: list[DataValidationError] = []
     texts: dict[str, CsvText] = {}
     for name, spec in SCHEMAS.items():
@@ -688,8 +694,8 @@ def validate_manual(manual_dir: Path = MANUAL_DIR) -> dict[str, CsvText]:
         problems.extend(
             _facts_records(manual_dir / "compute_facts.csv", texts["compute_facts.csv"])
         )
-    papers = manual_dir.parent / "papers.csv"
-    if not problems and "authors.csv" in texts and papers.exists():
+    papers = papers_file or manual_dir.parent / "papers.csv"
+    if check_papers and not problems and "authors.csv" in texts and papers.exists():
         problems.extend(_unknown_papers(manual_dir / "authors.csv", texts["authors.csv"], papers))
     if problems:
         raise ManualInputError(problems)

@@ -52,7 +52,8 @@ def validate_outputs(data_dir: Path, references: Path, manual_dir: Path | None =
     manual_dir = manual_dir or data_dir / "manual"
     if manual_dir.is_dir():
         results = pd.read_csv(data_dir / "results.csv", dtype=str, keep_default_na=False)
-        unmatched = unmatched_rows(results, validate_manual(manual_dir), manual_dir)
+        texts = validate_manual(manual_dir, data_dir / "papers.csv")
+        unmatched = unmatched_rows(results, texts, manual_dir)
         if unmatched:
             raise ManualInputError(unmatched)
     library = bibtexparser.parse_string(references.read_text(encoding="utf-8"))

@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 
 import analysis.curate.__main__ as cli
+from analysis.curate.manual_check import ManualInputError
 from analysis.paths import DATA_DIR, REFERENCES_FILE, REPO_ROOT, sources_dir
 from analysis.projection.assumptions import (
     ASSUMPTIONS_FILE,
@@ -389,8 +390,6 @@ MANUAL_CASES = [
     pytest.param(duplicate_of_line_2("paper_dates.csv", "arxiv_id"), "also on line 2",
                  id="dates arxiv id twice"),
     # authors.csv
-    pytest.param(with_papers(cell("authors.csv", "2d2017driven", "paper_id", "2d2017drivn")),
-                 "no such paper in", id="authors unknown paper_id"),
     pytest.param(cell("authors.csv", "2d2017driven", "paper_id", "2D 2017"), "not a paper id",
                  id="authors paper_id not an id"),
     pytest.param(cell("authors.csv", "2d2017driven", "authors", "Jean Lahoud and Bernard Ghanem"),
@@ -906,3 +905,19 @@ def test_a_flag_on_a_misspelt_record_stops_the_curation_and_changes_nothing(tmp_
         "(the flag would flag nothing)"
     ]
     assert digest(data, tmp_path / "references.bib") == before
+
+
+def test_an_authors_row_naming_no_curated_paper_stops_the_curation(tmp_path: Path) -> None:
+    """An ``authors.csv`` paper is checked against the *curated* ``papers.csv`` (new authors may
+    give a paper a new id), so the check runs on the staged tables before anything is replaced."""
+    from analysis.curate.staging import validate_outputs
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA_DIR, data)
+    file, line, column, value = with_papers(
+        cell("authors.csv", "2d2017driven", "paper_id", "2d2017drivn")
+    )(data / "manual")
+    with pytest.raises(ManualInputError) as raised:
+        validate_outputs(data, REFERENCES_FILE)
+    first = "error: " + str(raised.value).splitlines()[0]
+    _assert_locator(first, data / "manual" / file, line, column, value, "no such paper in")
