@@ -26,9 +26,9 @@ from analysis.projection.frontier import headline_table
 from analysis.vocab.forms import FORMS
 
 PINNED_DATA = {
-    "papers.csv": "a84fa3c947701ba237789626f3e08fa194ec76ae59e73054bc918e90dc132ab3",
-    "results.csv": "09e742361a8dfee336a1d138d759b76d1305ba29c4df63a01e09f8b7791c8430",
-    "compute.csv": "8206db159bae44c33d997b750ae86789c9e7f04d5b9f726393fe322a4acfa46f",
+    "papers.csv": "b7299989f59732b23c6cac55f8ee3f5774cdb999996dee0abb1d95c8b2e8a367",
+    "results.csv": "53b60442822b732fc07012775a79451e198bd58ef8567a8bda201d32b7f955ee",
+    "compute.csv": "ed2eed2d310c18ab1ef5b3cff46d12eea67e8a608cd9bda2aca43261144b29dc",
     "hardware.csv": "04ce8d65033ff16fbfc98d5eabcd3773290f53e01b28a88c60f9223711a43faa",
 }
 """sha256 of the tables the keys were recorded on."""
@@ -36,27 +36,27 @@ PINNED_DATA = {
 MODEL_SOURCE_SHA256 = "430cc6083d73302ef9de9249035920854a72ee3532a84441ca693855ef426ce0"
 
 BOOK_FIT_KEYS = {
-    "hardware_burden/polynomial/static": "399209a92bdde7ec9ca295955ca3edd4",
-    "hardware_burden/polynomial/trend": "9f7e7e467cb1d88ae78c12f943205264",
-    "hardware_burden/exponential/static": "f0cc3d959b92ae4aab684df8f7e6e56e",
-    "hardware_burden/exponential/trend": "c154afefcb9f705d18fd77f0c8cb9749",
-    "network_operations/polynomial/static": "f2b12bb9d2093411863b7e68c5255ab3",
-    "network_operations/polynomial/trend": "f32b2eadd6ab0159bdbd12c23619b3ce",
-    "network_operations/exponential/static": "e273812e7ca1cd0b368dbbe853de9378",
-    "network_operations/exponential/trend": "dabfef6b6815e360a5149d9e4e2a1591",
-    "flops_per_pass/polynomial/static": "88ecf6bf808b30907249434e4568cd79",
-    "flops_per_pass/polynomial/trend": "fa285e0eab4b5b5c779b591d6c8fa322",
-    "flops_per_pass/exponential/static": "a2404a33118041c2ccd35e2433299a18",
-    "flops_per_pass/exponential/trend": "6b90f4bc5de32ed62bc1c41f5962c75d",
-    "epoch_estimate/polynomial/static": "f54244ac925442e328d26f46d2238aa6",
-    "epoch_estimate/polynomial/trend": "4ba650756d2d5f17c8835273a055aa71",
-    "epoch_estimate/exponential/static": "99a13c2c736eec22529f3c91cb0c625d",
-    "epoch_estimate/exponential/trend": "5dc0ed35cecbde41254da28d037c5e57",
-    "latent/polynomial": "a574f4622860c400036bbe7705339baa",
-    "latent/exponential": "f35ce0ef504a6b7bb06edbdd25f56b9c",
-    "frontier/polynomial": "7e187741bb824614cf7a098c2135ed98",
-    "frontier/exponential": "49056a28365ab709ce87a79db0eaf8d0",
-    "frontier/floor": "23cc6f357b77264a213fa89bf8c0cd6c",
+    "hardware_burden/polynomial/static": "c2e881f61ccfa9185dcce66932af4dd2",
+    "hardware_burden/polynomial/trend": "d79f5847f392f6830a2be50a6a0a96a1",
+    "hardware_burden/exponential/static": "4ce5cb04da5a3e0662c0eda63453a496",
+    "hardware_burden/exponential/trend": "7ea3f4f416736850b123e03de25f4b83",
+    "network_operations/polynomial/static": "e6aee8472bca141fbe3874e71ac5d110",
+    "network_operations/polynomial/trend": "c94d6f4d8f7f0a3af55b152a61f31cf7",
+    "network_operations/exponential/static": "0f3a3d23b36fd30823b4886c262bda51",
+    "network_operations/exponential/trend": "671e92615a23a3073981ba4796d9eb13",
+    "flops_per_pass/polynomial/static": "f905b37dab09caec4c1145c3ebedfe5d",
+    "flops_per_pass/polynomial/trend": "0b55c291088ce26fb60fcd0d68a7dc8d",
+    "flops_per_pass/exponential/static": "a22ab6cf486d9107614322ba8816a70b",
+    "flops_per_pass/exponential/trend": "3e41e4b67a3dacbcdb293f41496bd8e7",
+    "epoch_estimate/polynomial/static": "6096ac0a6df0e7a421852843d269f995",
+    "epoch_estimate/polynomial/trend": "4d960946a3d83feea775da9f0e22468a",
+    "epoch_estimate/exponential/static": "a9051acdcd557bf9802d4b1a66f18d4e",
+    "epoch_estimate/exponential/trend": "5f6c9bbf789655e4f05f27cb10b9c0bc",
+    "latent/polynomial": "64ccb47f2a28269abbc1074e1c00a4a6",
+    "latent/exponential": "3f2aa42147a0267a6b08919c2ecab4c2",
+    "frontier/polynomial": "cc0c06167747e8f67e82b16286f1937a",
+    "frontier/exponential": "21246ec089a701d949f3bf56c440ec71",
+    "frontier/floor": "c3d3c1b5b929f56c185dcfd963c67e64",
 }
 
 
