@@ -40,7 +40,8 @@ MIN_SERIES_RESULTS = 10
 """A series gets a record timeline with at least this many default-population results."""
 MAX_SERIES = 3
 MAX_LABELS = 8
-"""A series' records get text labels when it has at most this many."""
+"""A series' records get text labels when it has at most this many (else its latest few)."""
+LATEST_LABELS = 1
 INFLUENCE_ROWS = 10
 """The influence table lists the papers that move the slope most."""
 SEARCH_REPORT = "data/reports/compute_search.csv"
@@ -156,9 +157,11 @@ def records_chart(recs: pd.DataFrame, task: str) -> alt.FacetChart:
         date=recs["date"].dt.strftime("%Y-%m-%d"),
         compute=np.where(recs["log10_compute"].notna(), 10.0 ** recs["log10_compute"], np.nan),
     )
-    frame["label"] = frame["model"].astype(str).str.slice(0, 24)
+    frame["label"] = frame["model"].map(lambda m: shorten(m, 24))
+    # a series with many records labels only its latest few (the others keep their tooltip)
+    from_end = frame.groupby("series").cumcount(ascending=False)
     n = frame.groupby("series")["series"].transform("size")
-    frame.loc[n > MAX_LABELS, "label"] = ""
+    frame.loc[(n > MAX_LABELS) & (from_end >= LATEST_LABELS), "label"] = ""
     x = alt.X("date:T", title="Date the score became public")
     y = alt.Y("error:Q", scale=alt.Scale(type="log"), title="Record error (metric units, log)")
     base = alt.Chart().encode(x=x, y=y)
@@ -173,9 +176,10 @@ def records_chart(recs: pd.DataFrame, task: str) -> alt.FacetChart:
             alt.Tooltip("compute:Q", title="Training compute (FLOP)", format=".2e"),
         ]
     )
-    text = base.mark_text(align="left", dx=5, dy=-7, fontSize=10, color="#333333").encode(
-        text="label:N"
-    )
+    # below and left of its point: the empty side of a staircase that falls to the right
+    text = base.mark_text(
+        align="right", baseline="top", dx=-4, dy=4, fontSize=10, color="#333333"
+    ).encode(text="label:N")
     return (
         alt.layer(step, dots, text, data=frame)
         .properties(width=250, height=200)
