@@ -856,3 +856,78 @@ def default_fit_table(tables: Tables, measure: str) -> FitTable:
     population (:func:`split_population`); re-trainings and duplicate observations of one
     training run are in ``excluded`` with their reason."""
     return split_population(fit_table(tables, measure), tables).default
+
+
+# --------------------------------------------------------------------------- coverage targets
+
+ORIGINAL_BENCHMARKS: dict[str, tuple[str, ...]] = {
+    "ImageNet": ("imagenet",),
+    "COCO": ("coco_minival", "coco_test_dev"),
+    "SQuAD 1.1": ("squad11", "squad11_dev"),
+    "WMT 2014": ("wmt2014_en_de", "wmt2014_en_fr"),
+    "CoNLL 2003": ("conll2003",),
+}
+"""The study's original five benchmarks, as the coverage targets group their splits."""
+ORIGINAL_TARGET, ORIGINAL_SHARE, ORIGINAL_SMALL = 60, 0.6, 100
+"""Target of an original benchmark: 60 results with training compute, or 60% of its
+paper-reported results where it has fewer than 100."""
+OTHER_TASKS: tuple[str, ...] = (
+    "speech_recognition", "image_generation", "pose_estimation", "face_detection",
+)  # fmt: skip
+OTHER_TARGET = 25
+"""Target of each other domain: 25 results with training compute."""
+MIN_TASK_PAPERS = 10
+"""Results with training compute should come from at least this many papers per task."""
+MIN_SEARCHED = 40
+"""Papers of a domain logged as read without finding compute, where its target is missed."""
+
+
+def _searched_without_compute(search: pd.DataFrame, mask: pd.Series) -> int:
+    rows = search[mask & search["outcome_kind"].ne("found")]
+    ids = rows["paper_id"].fillna(rows["arxiv_id"]).fillna(rows["paper_title"])
+    return int(ids.nunique())
+
+
+def coverage_targets(tables: Tables, search: pd.DataFrame) -> pd.DataFrame:
+    """Per original benchmark and per other domain: the papers' own primary results, those with a
+    usable training-compute value (:func:`usable_training_compute`) and their distinct papers, the
+    target and whether it holds, and the distinct papers of the compute-search log
+    (``data/reports/compute_search.csv``) read without finding compute; ``search_log_complete``
+    holds where the target does or at least :data:`MIN_SEARCHED` such papers are logged."""
+    primary = primary_results(tables)
+    own = primary[primary["population"] == "paper"]
+    trained = own["result_id"].isin(usable_training_compute(tables)[0])
+
+    def of_benchmarks(b: tuple[str, ...]) -> pd.Series:
+        return search["benchmark"].fillna("").map(lambda s: bool(set(s.split(";")) & set(b)))
+
+    def of_task(task: str) -> pd.Series:
+        return search["task"].fillna("").map(lambda s: task in s.split(";"))
+
+    groups = [(name, "benchmark", own["benchmark"].isin(b), of_benchmarks(b))
+              for name, b in ORIGINAL_BENCHMARKS.items()]  # fmt: skip
+    groups += [(task, "domain", own["task"].eq(task), of_task(task)) for task in OTHER_TASKS]
+    rows = []
+    for name, kind, in_group, in_search in groups:
+        results, with_compute = int(in_group.sum()), int((in_group & trained).sum())
+        small = kind == "benchmark" and results < ORIGINAL_SMALL
+        target = int(np.ceil(ORIGINAL_SHARE * results)) if small else (
+            ORIGINAL_TARGET if kind == "benchmark" else OTHER_TARGET
+        )  # fmt: skip
+        searched = _searched_without_compute(search, in_search)
+        rows.append(
+            {
+                "target_group": name,
+                "kind": kind,
+                "paper_results": results,
+                "with_training_compute": with_compute,
+                "papers_with_training_compute": int(
+                    own.loc[in_group & trained, "paper_id"].nunique()
+                ),
+                "target": target,
+                "met": with_compute >= target,
+                "searched_without_compute": searched,
+                "search_log_complete": with_compute >= target or searched >= MIN_SEARCHED,
+            }
+        )
+    return pd.DataFrame(rows)

@@ -384,6 +384,7 @@ def publish() -> SimpleNamespace:
     )
 
     glue_value("data-targets", targets_table(tables).set_index("benchmarks"))
+    _glue_training_targets(tables)
 
     _glue_result_dates(tables)
 
@@ -436,3 +437,45 @@ def _glue_result_dates(tables: Tables) -> None:
         duplicates[list(DUPLICATE_DISPLAY)].rename(columns=DUPLICATE_DISPLAY),
         label="tab-data-duplicates",
     )
+
+
+TARGET_DISPLAY = {
+    "target_group": "benchmark or domain",
+    "paper_results": "papers' own results",
+    "with_training_compute": "with training compute",
+    "papers_with_training_compute": "from papers",
+    "target": "target",
+    "met": "target met",
+    "searched_without_compute": "papers searched without finding compute",
+    "search_log_complete": "target met or search logged",
+}
+
+
+def _glue_training_targets(tables: Tables) -> None:
+    """Glue the training-compute coverage against its targets (original benchmarks, domains)."""
+    from analysis.data import (
+        MIN_SEARCHED,
+        ORIGINAL_SHARE,
+        ORIGINAL_SMALL,
+        ORIGINAL_TARGET,
+        OTHER_TARGET,
+        coverage_targets,
+    )
+
+    search = pd.read_csv(DATA_DIR / "reports" / "compute_search.csv")
+    frame = coverage_targets(tables, search)
+    glue_value("data-training-targets-met", int(frame["met"].sum()))
+    glue_value("data-training-targets", len(frame))
+    glue_value("data-training-min-searched", MIN_SEARCHED)
+    glue_value("data-training-target-original", ORIGINAL_TARGET)
+    glue_value("data-training-target-share", round(100 * ORIGINAL_SHARE))
+    glue_value("data-training-target-small", ORIGINAL_SMALL)
+    glue_value("data-training-target-other", OTHER_TARGET)
+
+    def name(group: str) -> str:
+        return labels.task_name(group).lower() if group in TASKS else group
+
+    missed = frame.loc[~frame["met"], "target_group"].map(name)
+    glue_value("data-training-targets-missed", ", ".join(missed) or "none")
+    shown = frame.assign(target_group=frame["target_group"].map(name)).drop(columns="kind")
+    glue_table("data-training-targets-table", shown.rename(columns=TARGET_DISPLAY))
