@@ -20,7 +20,7 @@ from analysis.book.pages.task_story import story_report
 from analysis.intervals import interval_of
 from analysis.models.checks import prior_table
 from analysis.models.ols import ols_per_series
-from analysis.vocab.forms import FORMS, Form, error_from_response, response
+from analysis.vocab.forms import FORMS, Form, error_from_response
 from analysis.vocab.series import IMAGENET
 from analysis.vocab.tasks import TASKS
 
@@ -507,37 +507,11 @@ def loo_verdicts(measure: str = PRIMARY_MEASURE) -> pd.DataFrame:
 
 
 def prior_predictive(form: Form, n_draws: int = 400, seed: int = 2020) -> pd.DataFrame:
-    """Error quantiles along ±3 decades of compute under the priors alone (one series)."""
-    rng = np.random.default_rng(seed)
-    scale = models.PRIOR_SCALES[form].scale
-    centre = float(response(form, 20.0))  # a typical error of 20% as the prior centre
-    shape = models.SD_PRIOR_SHAPE
-    field = rng.normal(0.0, scale, n_draws)
-    task_sd = rng.gamma(shape, (scale / 4) / shape, n_draws)
-    series_sd = rng.gamma(shape, (scale / 4) / shape, n_draws)
-    slope = (
-        field + task_sd * rng.standard_normal(n_draws) + series_sd * rng.standard_normal(n_draws)
-    )
-    intercept = rng.normal(centre, 2 * scale, n_draws)
-    sigma = np.abs(rng.normal(0.0, scale, n_draws))
-    grid = np.linspace(-3, 3, 25)
-    value = (
-        intercept[:, None]
-        + slope[:, None] * grid
-        + sigma[:, None] * rng.standard_normal((n_draws, grid.size))
-    )
-    error = error_from_response(form, value)
-    return pd.DataFrame(
-        {
-            "form": form,
-            "decades_from_centre": grid,
-            "q05": np.quantile(error, 0.05, axis=0),
-            "q25": np.quantile(error, 0.25, axis=0),
-            "median": np.median(error, axis=0),
-            "q75": np.quantile(error, 0.75, axis=0),
-            "q95": np.quantile(error, 0.95, axis=0),
-        }
-    )
+    """Error quantiles along ±3 decades of compute under the priors alone, drawn from the
+    scaling model itself (:func:`analysis.models.checks.prior_predictive`)."""
+    from analysis.models.checks import prior_predictive as model_prior_predictive
+
+    return model_prior_predictive(form, n_draws=n_draws, seed=seed)
 
 
 def prior_predictive_chart(data: pd.DataFrame) -> alt.FacetChart:
