@@ -26,9 +26,9 @@ from analysis.projection.frontier import headline_table
 from analysis.vocab.forms import FORMS
 
 PINNED_DATA = {
-    "papers.csv": "b7299989f59732b23c6cac55f8ee3f5774cdb999996dee0abb1d95c8b2e8a367",
-    "results.csv": "53b60442822b732fc07012775a79451e198bd58ef8567a8bda201d32b7f955ee",
-    "compute.csv": "ed2eed2d310c18ab1ef5b3cff46d12eea67e8a608cd9bda2aca43261144b29dc",
+    "papers.csv": "cedb1ed36b6b57f35099b392526637562c1c71007bf9416f5e3898b326bb458b",
+    "results.csv": "aaa2c8d560ab93e603614e3f39a4e6aa668c4d521f1f73cf5326ceb8b191aa49",
+    "compute.csv": "ad4768cd32239b1a1b4f00fe662c193da32d443e306b0fee26e93b3f872def3b",
     "hardware.csv": "04ce8d65033ff16fbfc98d5eabcd3773290f53e01b28a88c60f9223711a43faa",
 }
 """sha256 of the tables the keys were recorded on."""
@@ -36,10 +36,10 @@ PINNED_DATA = {
 MODEL_SOURCE_SHA256 = "430cc6083d73302ef9de9249035920854a72ee3532a84441ca693855ef426ce0"
 
 BOOK_FIT_KEYS = {
-    "hardware_burden/polynomial/static": "c2e881f61ccfa9185dcce66932af4dd2",
-    "hardware_burden/polynomial/trend": "d79f5847f392f6830a2be50a6a0a96a1",
-    "hardware_burden/exponential/static": "4ce5cb04da5a3e0662c0eda63453a496",
-    "hardware_burden/exponential/trend": "7ea3f4f416736850b123e03de25f4b83",
+    "hardware_burden/polynomial/static": "3e49a3139e8361a68d09c9bb474225ec",
+    "hardware_burden/polynomial/trend": "98a0affa4f7be5ec44e3e614aea6286f",
+    "hardware_burden/exponential/static": "de632354182976cb2c0e73380e7e4c46",
+    "hardware_burden/exponential/trend": "a5d62af98334b377e90f6c0a691a3964",
     "network_operations/polynomial/static": "e6aee8472bca141fbe3874e71ac5d110",
     "network_operations/polynomial/trend": "c94d6f4d8f7f0a3af55b152a61f31cf7",
     "network_operations/exponential/static": "0f3a3d23b36fd30823b4886c262bda51",
@@ -48,15 +48,15 @@ BOOK_FIT_KEYS = {
     "flops_per_pass/polynomial/trend": "0b55c291088ce26fb60fcd0d68a7dc8d",
     "flops_per_pass/exponential/static": "a22ab6cf486d9107614322ba8816a70b",
     "flops_per_pass/exponential/trend": "3e41e4b67a3dacbcdb293f41496bd8e7",
-    "epoch_estimate/polynomial/static": "6096ac0a6df0e7a421852843d269f995",
-    "epoch_estimate/polynomial/trend": "4d960946a3d83feea775da9f0e22468a",
-    "epoch_estimate/exponential/static": "a9051acdcd557bf9802d4b1a66f18d4e",
-    "epoch_estimate/exponential/trend": "5f6c9bbf789655e4f05f27cb10b9c0bc",
+    "epoch_estimate/polynomial/static": "4bc122d547aabae31dbce81b5ed4b67f",
+    "epoch_estimate/polynomial/trend": "741dab5cac5ce3d353399186f145a3f0",
+    "epoch_estimate/exponential/static": "9a6571582284fd2606a112eb9aa19f90",
+    "epoch_estimate/exponential/trend": "b871a069c1f3cf2b9c7d535f7ad7bcb3",
     "latent/polynomial": "64ccb47f2a28269abbc1074e1c00a4a6",
     "latent/exponential": "3f2aa42147a0267a6b08919c2ecab4c2",
-    "frontier/polynomial": "cc0c06167747e8f67e82b16286f1937a",
-    "frontier/exponential": "21246ec089a701d949f3bf56c440ec71",
-    "frontier/floor": "c3d3c1b5b929f56c185dcfd963c67e64",
+    "frontier/polynomial": "8fb63d27e9f74d790a6c4e3003dc89f3",
+    "frontier/exponential": "450bf22f3c42a13f29a49f245bfae649",
+    "frontier/floor": "83856bc34a08d3e02aba0784c22eddf3",
 }
 
 
