@@ -74,33 +74,33 @@ def results_by_year(tables: Tables) -> pd.DataFrame:
     return out
 
 
-def year_chart(counts: pd.DataFrame) -> alt.Chart:
-    """Stacked bars: results per publication year, coloured by task family."""
+def stacked_year_chart(
+    counts: pd.DataFrame, colour: str, colour_title: str, x_title: str, y_title: str
+) -> alt.Chart:
+    """Stacked bars of ``results`` per ``year``, coloured by ``colour``."""
     return (
         alt.Chart(counts)
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title="publication year"),
-            y=alt.Y("results:Q", title="results", stack=True),
-            color=alt.Color("task:N", title="task family"),
-            tooltip=["year:O", "task:N", "results:Q"],
+            x=alt.X("year:O", title=x_title),
+            y=alt.Y("results:Q", title=y_title, stack=True),
+            color=alt.Color(f"{colour}:N", title=colour_title),
+            tooltip=["year:O", f"{colour}:N", "results:Q"],
         )
         .properties(width=560, height=260)
     )
 
 
+def year_chart(counts: pd.DataFrame) -> alt.Chart:
+    """Stacked bars: results per publication year, coloured by task family."""
+    return stacked_year_chart(counts, "task", "task family", "publication year", "results")
+
+
 def origin_year_chart(counts: pd.DataFrame) -> alt.Chart:
     """Stacked bars: primary results per year their score became public, by score origin."""
-    return (
-        alt.Chart(counts)
-        .mark_bar()
-        .encode(
-            x=alt.X("year:O", title="year the score became public (result date)"),
-            y=alt.Y("results:Q", title="primary results", stack=True),
-            color=alt.Color("score_origin:N", title="origin of the score"),
-            tooltip=["year:O", "score_origin:N", "results:Q"],
-        )
-        .properties(width=560, height=260)
+    x_title = "year the score became public (result date)"
+    return stacked_year_chart(
+        counts, "score_origin", "origin of the score", x_title, "primary results"
     )
 
 
