@@ -11,15 +11,55 @@ from analysis.book.context import book_context
 from analysis.book.figures import publish_figure
 from analysis.book.formats import format_interval
 from analysis.book.glue import glue_value, page_namespace, setup_chapter
+from analysis.book.tables import reader_table
 from analysis.checks import backtest as bt
 from analysis.data import default_fit_table
 from analysis.projection.assumptions import load_assumptions
+
+HEADLINE_COLUMNS = ["cutoff", "model", "n", "papers", "coverage_50", "coverage_90", "crps"]
+HEADLINE_DISPLAY = {
+    "cutoff": "Cutoff",
+    "model": "Model",
+    "n": "Later records",
+    "papers": "Papers",
+    "coverage_50": "50% interval coverage (%)",
+    "coverage_90": "90% interval coverage (%)",
+    "crps": "CRPS (log10 error)",
+}
+
+
+def headline_backtest() -> pd.DataFrame:
+    """The headline frontier model's rolling-origin backtest (``reports/backtest.json``): glue its
+    verdicts on later records and return its rows for later records, per cutoff and pooled, for
+    the headline model and the baselines (coverage in percent)."""
+    from analysis.book.pages import frontier
+
+    rows = pd.DataFrame(
+        frontier.bt.report_rows(frontier.backtest_run().scores), columns=frontier.REPORT_COLUMNS
+    )
+    pooled = rows[rows["cutoff"] == "pooled"]
+    for key, value in frontier.record_verdicts(pooled).items():
+        glue_value(f"backtest-headline-{key}", value)
+    lo90, hi90 = frontier.RECORD_TARGETS["coverage_90"]
+    lo50, hi50 = frontier.RECORD_TARGETS["coverage_50"]
+    glue_value("backtest-headline-target-90", f"{100 * lo90:.0f}–{100 * hi90:.0f}%")
+    glue_value("backtest-headline-target-50", f"{100 * lo50:.0f}–{100 * hi50:.0f}%")
+    glue_value(
+        "backtest-headline-cutoffs", int(rows.loc[rows["cutoff"] != "pooled", "cutoff"].nunique())
+    )
+    records = rows[rows["target"] == "records"][HEADLINE_COLUMNS]
+    return records.assign(
+        coverage_50=100 * records["coverage_50"], coverage_90=100 * records["coverage_90"]
+    ).reset_index(drop=True)
 
 
 def publish() -> SimpleNamespace:
     """Run the backtests, glue coverage, scores and verdicts and publish the coverage chart."""
     setup_chapter()
     page_items: dict[str, object] = {}
+    page_items["headline"] = reader_table(
+        headline_backtest(), "tab-backtest-headline", rename=HEADLINE_DISPLAY
+    )
     a = load_assumptions()
     measure = a.compute_measure
     tables = book_context().tables

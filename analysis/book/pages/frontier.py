@@ -150,6 +150,56 @@ def backtest_rows() -> pd.DataFrame:
     return rows[rows["cutoff"] == "pooled"].drop(columns="cutoff").reset_index(drop=True)
 
 
+def extra_data_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Image-classification headline rows per extra training data and whether their compute
+    includes the pre-training (``results.extra_data``, ``compute_includes_pretraining``)."""
+    results = book_context().tables.results.set_index("result_id")
+    images = rows.loc[rows["task"] == "image_classification", "result_id"]
+    columns = ["extra_data", "compute_includes_pretraining"]
+    found = results.loc[images, columns].fillna("unknown")
+    counts = found.groupby(columns).size().rename("results").reset_index()
+    names = {"extra_data": "extra training data"}
+    names["compute_includes_pretraining"] = "compute includes pre-training"
+    return counts.rename(columns=names)
+
+
+def _glue_extra_data(rows: pd.DataFrame) -> None:
+    table = extra_data_table(rows)
+    kind = table["extra training data"]
+    extra = table[~kind.isin(["none", "unknown"])]
+    glue_value("frontier-extra-data-unknown", int(table.loc[kind == "unknown", "results"].sum()))
+    includes = extra.groupby("compute includes pre-training")["results"].sum()
+    glue_value("frontier-n-image-classification", int(table["results"].sum()))
+    glue_value("frontier-extra-data", int(extra["results"].sum()))
+    for kind in ("yes", "no", "unknown"):
+        glue_value(f"frontier-extra-pretraining-{kind}", int(includes.get(kind, 0)))
+    glue_table("frontier-extra-data-table", table)
+
+
+def record_verdicts(pooled: pd.DataFrame) -> dict[str, object]:
+    """The backtest's verdicts on later record-setting results (pooled rows of the report):
+    coverage of the headline model's 90% and 50% intervals (percent) against
+    :data:`RECORD_TARGETS`, its CRPS against the baselines, and whether every target is met."""
+    records = pooled[(pooled["target"] == "records") & (pooled["model"] == "headline")]
+    out: dict[str, object] = {}
+    verdicts = []
+    for column, (lo, hi) in RECORD_TARGETS.items():
+        value = float(records[column].iloc[0]) if len(records) else float("nan")
+        met = lo <= value <= hi
+        verdicts.append(met)
+        out[f"records-{column}"] = 100 * value
+        out[f"records-{column}-verdict"] = "within" if met else "outside"
+    crps = pooled[pooled["target"] == "records"].set_index("model")["crps"]
+    if "headline" in crps.index:
+        beaten = [m for m in bt.BASELINES if m in crps.index and crps["headline"] >= crps[m]]
+        verdict = "beats every baseline" if not beaten else "does not beat " + ", ".join(beaten)
+    else:
+        beaten, verdict = ["all"], "cannot be scored (no refit passed the gate)"
+    out["crps-verdict"] = verdict
+    out["targets-met"] = "met" if all(verdicts) and not beaten else "missed"
+    return out
+
+
 def publish() -> SimpleNamespace:
     """Fit the frontier forms, glue the headline, the priors, the fit and the backtest verdict."""
     setup_chapter()
@@ -182,6 +232,7 @@ def publish() -> SimpleNamespace:
         table.excluded["reason"].value_counts().rename_axis("reason").reset_index(name="results")
     )
     glue_table("frontier-excluded", reasons)
+    _glue_extra_data(rows)
     glue_table("frontier-priors", prior_table())
     prior = prior_halving()
     glue_value(
@@ -240,22 +291,8 @@ def publish() -> SimpleNamespace:
         coverage_50=100 * pooled["coverage_50"], coverage_90=100 * pooled["coverage_90"]
     )
     glue_table("frontier-backtest", shown)
-    records = pooled[(pooled["target"] == "records") & (pooled["model"] == "headline")]
-    verdicts = []
-    for column, (lo, hi) in RECORD_TARGETS.items():
-        value = float(records[column].iloc[0]) if len(records) else float("nan")
-        glue_value(f"frontier-records-{column}", 100 * value)
-        met = lo <= value <= hi
-        verdicts.append(met)
-        glue_value(f"frontier-records-{column}-verdict", "within" if met else "outside")
-    crps = pooled[pooled["target"] == "records"].set_index("model")["crps"]
-    if "headline" in crps.index:
-        beaten = [m for m in bt.BASELINES if m in crps.index and crps["headline"] >= crps[m]]
-        verdict = "beats every baseline" if not beaten else "does not beat " + ", ".join(beaten)
-    else:
-        beaten, verdict = ["all"], "cannot be scored (no refit passed the gate)"
-    glue_value("frontier-crps-verdict", verdict)
-    glue_value("frontier-targets-met", "met" if all(verdicts) and not beaten else "missed")
+    for key, value in record_verdicts(pooled).items():
+        glue_value(f"frontier-{key}", value)
     out = GENERATED_DIR / "site" / "reports" / "backtest.json"
     bt.write_report(run, rows, fp.HEADLINE_MEASURE, out)
     glue_value("frontier-backtest-fits", len(run.fits))
