@@ -26,7 +26,7 @@ from analysis.projection.frontier import headline_table
 from analysis.vocab.forms import FORMS
 
 PINNED_DATA = {
-    "papers.csv": "cedb1ed36b6b57f35099b392526637562c1c71007bf9416f5e3898b326bb458b",
+    "papers.csv": "1108bc3713393cd2189ffe2469741cc146de485faf706b331852332d85d9270a",
     "results.csv": "aaa2c8d560ab93e603614e3f39a4e6aa668c4d521f1f73cf5326ceb8b191aa49",
     "compute.csv": "ad4768cd32239b1a1b4f00fe662c193da32d443e306b0fee26e93b3f872def3b",
     "hardware.csv": "04ce8d65033ff16fbfc98d5eabcd3773290f53e01b28a88c60f9223711a43faa",
