@@ -162,6 +162,11 @@ def records_chart(recs: pd.DataFrame, task: str) -> alt.FacetChart:
     from_end = frame.groupby("series").cumcount(ascending=False)
     n = frame.groupby("series")["series"].transform("size")
     frame.loc[(n > MAX_LABELS) & (from_end >= LATEST_LABELS), "label"] = ""
+    # where labels go: the first record above and right of its point (nothing is left of it),
+    # the others left of theirs, alternately above and below, so neighbours do not collide
+    order = frame.groupby("series").cumcount()
+    frame["place"] = np.where(order == 0, "first", np.where(order % 2 == 1, "below", "above"))
+    frame.loc[(n > MAX_LABELS) & (from_end < LATEST_LABELS), "place"] = "above"
     x = alt.X("date:T", title="Date the score became public")
     y = alt.Y("error:Q", scale=alt.Scale(type="log"), title="Record error (metric units, log)")
     base = alt.Chart().encode(x=x, y=y)
@@ -176,12 +181,18 @@ def records_chart(recs: pd.DataFrame, task: str) -> alt.FacetChart:
             alt.Tooltip("compute:Q", title="Training compute (FLOP)", format=".2e"),
         ]
     )
-    # below and left of its point: the empty side of a staircase that falls to the right
-    text = base.mark_text(
-        align="right", baseline="top", dx=-4, dy=4, fontSize=10, color="#333333"
-    ).encode(text="label:N")
+    texts = [
+        base.transform_filter(f"datum.place == '{place}'")
+        .mark_text(align=align, baseline=baseline, dx=dx, dy=dy, fontSize=10, color="#333333")
+        .encode(text="label:N")
+        for place, align, baseline, dx, dy in (
+            ("first", "left", "bottom", 4, -4),
+            ("above", "right", "bottom", -4, -4),
+            ("below", "right", "top", -4, 4),
+        )
+    ]
     return (
-        alt.layer(step, dots, text, data=frame)
+        alt.layer(step, dots, *texts, data=frame)
         .properties(width=250, height=200)
         .facet(facet=alt.Facet("series:N", title=None), columns=2)
         .resolve_scale(x="independent", y="independent")
