@@ -39,8 +39,14 @@ def divergences(idata: az.InferenceData) -> int:
 
 
 def fit_diagnostics(idata: az.InferenceData, var_names: Sequence[str], label: str) -> pd.DataFrame:
-    """A one-row summary of a fit: worst R-hat, smallest ESS, divergences and whether it passes."""
+    """A one-row summary of a fit: worst R-hat, smallest ESS, divergences and whether it passes.
+
+    A parameter whose draws are not finite (R-hat or ESS undefined) counts as the worst: R-hat
+    infinite, ESS zero, so such a fit fails the gate instead of raising."""
     table = parameter_diagnostics(idata, var_names)
+    table["r_hat"] = table["r_hat"].astype(float).fillna(np.inf)
+    table["ess_bulk"] = table["ess_bulk"].astype(float).fillna(0.0)
+    table["ess_tail"] = table["ess_tail"].astype(float).fillna(0.0)
     worst_rhat = table.loc[table["r_hat"].idxmax()]
     smallest_ess = table.loc[table["ess_bulk"].idxmin()]
     n_div = divergences(idata)

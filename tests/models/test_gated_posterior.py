@@ -45,3 +45,15 @@ def test_returns_every_attempt_when_none_passes(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("COMPLIM_POSTERIOR_CACHE", str(tmp_path))
     attempts = _run(set(), [])
     assert len(attempts) == 2 and not any(a.passed for a in attempts)
+
+
+def test_a_posterior_with_non_finite_draws_fails_the_gate_instead_of_raising() -> None:
+    from analysis.models.diagnostics import fit_diagnostics
+
+    draws = np.full((2, 50), np.nan)
+    idata = az.from_dict(
+        posterior={"slope": draws}, sample_stats={"diverging": np.zeros((2, 50), dtype=bool)}
+    )
+    table = fit_diagnostics(idata, ["slope"], "nan fit")
+    assert not table["passed"].iloc[0]
+    assert table["max_rhat"].iloc[0] == np.inf and table["min_ess_bulk"].iloc[0] == 0.0
