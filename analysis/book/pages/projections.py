@@ -19,10 +19,9 @@ from analysis.projection import costs
 from analysis.projection import extrapolate as ex
 from analysis.vocab.series import IMAGENET
 
-FRONTIER_COLUMNS = {
-    "weight": "Stacking weight",
-    "unreachable": "Share of draws never reaching it",
-}
+FRONTIER_COLUMNS = {"unreachable": "Share of draws never reaching it"}
+FAN_CAP_LOG10_FLOP = 60.0
+"""The frontier fan chart draws compute up to 10^60 FLOP; quantiles above are left undrawn."""
 
 
 def frontier_series() -> list[str]:
@@ -77,7 +76,7 @@ def _glue_frontier(table: pd.DataFrame) -> None:
 def frontier_display(table: pd.DataFrame) -> pd.DataFrame:
     """The frontier projection table's columns as the reader table shows them."""
     trios = ("log10_flop", "log10_multiplier", "log10_usd", "log10_t_co2e")
-    columns = ["series", "target", "target_error", "form", "weight"]
+    columns = ["series", "target", "target_error", "form"]
     columns += [f"{q}_{part}" for q in trios for part in ("median", "lo", "hi")]
     return table[[*columns, "unreachable"]].reset_index(drop=True)
 
@@ -94,6 +93,9 @@ def publish() -> SimpleNamespace:
     from analysis.book.headline import headline_fan
 
     fan = pd.concat([headline_fan(s) for s in frontier_series()], ignore_index=True)
+    quantiles = ["q05", "q25", "q50", "q75", "q95"]
+    fan[quantiles] = fan[quantiles].where(fan[quantiles] <= FAN_CAP_LOG10_FLOP)
+    glue_value("projections-frontier-fan-cap", int(FAN_CAP_LOG10_FLOP))
     publish_figure(
         charts.fan_chart(fan),
         "fig-projections-frontier-fan",
