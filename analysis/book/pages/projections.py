@@ -21,7 +21,7 @@ from analysis.vocab.series import IMAGENET
 
 FRONTIER_COLUMNS = {"unreachable": "Share of draws never reaching it"}
 FAN_CAP_LOG10_FLOP = 60.0
-"""The frontier fan chart draws compute up to 10^60 FLOP; quantiles above are left undrawn."""
+"""The frontier fan chart draws compute up to 10^60 FLOP; quantiles above are drawn at it."""
 
 
 def frontier_series() -> list[str]:
@@ -94,8 +94,10 @@ def publish() -> SimpleNamespace:
 
     fan = pd.concat([headline_fan(s) for s in frontier_series()], ignore_index=True)
     quantiles = ["q05", "q25", "q50", "q75", "q95"]
-    fan[quantiles] = fan[quantiles].where(fan[quantiles] <= FAN_CAP_LOG10_FLOP)
-    glue_value("projections-frontier-fan-cap", int(FAN_CAP_LOG10_FLOP))
+    fan[quantiles] = fan[quantiles].clip(upper=FAN_CAP_LOG10_FLOP)
+    glue_value(
+        "projections-frontier-fan-cap", formats.power_of_ten_markdown(FAN_CAP_LOG10_FLOP, digits=0)
+    )
     publish_figure(
         charts.fan_chart(fan),
         "fig-projections-frontier-fan",
