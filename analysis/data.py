@@ -882,10 +882,19 @@ MIN_SEARCHED = 40
 """Papers of a domain logged as read without finding compute, where its target is missed."""
 
 
+def _distinct_papers(rows: pd.DataFrame) -> int:
+    """Distinct papers of search-log rows (paper id, else arXiv id, else title)."""
+    return int(rows["paper_id"].fillna(rows["arxiv_id"]).fillna(rows["paper_title"]).nunique())
+
+
 def _searched_without_compute(search: pd.DataFrame, mask: pd.Series) -> int:
-    rows = search[mask & search["outcome_kind"].ne("found")]
-    ids = rows["paper_id"].fillna(rows["arxiv_id"]).fillna(rows["paper_title"])
-    return int(ids.nunique())
+    return _distinct_papers(search[mask & search["outcome_kind"].ne("found")])
+
+
+def papers_searched(search: pd.DataFrame, task: str) -> int:
+    """Distinct papers of ``task`` in the compute-search log (any outcome)."""
+    in_task = search["task"].fillna("").map(lambda s: task in s.split(";"))
+    return _distinct_papers(search[in_task])
 
 
 def coverage_targets(tables: Tables, search: pd.DataFrame) -> pd.DataFrame:

@@ -42,3 +42,17 @@ def test_search_log_counts_distinct_papers_read_without_compute(tables) -> None:
     assert speech["search_log_complete"]
     assert frame.loc["SQuAD 1.1", "searched_without_compute"] == 1
     assert frame.loc["ImageNet", "searched_without_compute"] == 0
+
+
+def test_papers_searched_counts_each_paper_once_by_id_arxiv_or_title() -> None:
+    search = pd.DataFrame(
+        {
+            "paper_id": ["a", "a", None, None, None],
+            "arxiv_id": [None, None, "2101.00001", None, None],
+            "paper_title": ["A", "A", "B", "C", "D"],
+            "task": ["face_detection", "face_detection", "face_detection",
+                     "pose_estimation;face_detection", "speech_recognition"],
+        }
+    )  # fmt: skip
+    assert data.papers_searched(search, "face_detection") == 3
+    assert data.papers_searched(search, "speech_recognition") == 1

@@ -564,9 +564,7 @@ def story_report(task: str, prefix: str) -> Story:
 
     if not fitted:
         search = pd.read_csv(REPO_ROOT / SEARCH_REPORT) if _has_search() else pd.DataFrame()
-        n_search = (
-            int(search.loc[search["task"] == task, "paper_id"].nunique()) if len(search) else 0
-        )
+        n_search = data.papers_searched(search, task) if len(search) else 0
         with_any = results.merge(training_compute(tables), on="result_id", how="inner")
         text = no_fit_text(task, len(with_any), int(with_any["paper_id"].nunique()), n_search)
         glue_value(f"{prefix}-frontier-text", _md(text))
