@@ -876,8 +876,6 @@ OTHER_TASKS: tuple[str, ...] = (
 )  # fmt: skip
 OTHER_TARGET = 25
 """Target of each other domain: 25 results with training compute."""
-MIN_TASK_PAPERS = 10
-"""Results with training compute should come from at least this many papers per task."""
 MIN_SEARCHED = 40
 """Papers of a domain logged as read without finding compute, where its target is missed."""
 
@@ -891,10 +889,14 @@ def _searched_without_compute(search: pd.DataFrame, mask: pd.Series) -> int:
     return _distinct_papers(search[mask & search["outcome_kind"].ne("found")])
 
 
+def _in_task(search: pd.DataFrame, task: str) -> pd.Series:
+    """Search-log rows of ``task`` (a row may name several, ``;``-separated)."""
+    return search["task"].fillna("").map(lambda s: task in s.split(";"))
+
+
 def papers_searched(search: pd.DataFrame, task: str) -> int:
     """Distinct papers of ``task`` in the compute-search log (any outcome)."""
-    in_task = search["task"].fillna("").map(lambda s: task in s.split(";"))
-    return _distinct_papers(search[in_task])
+    return _distinct_papers(search[_in_task(search, task)])
 
 
 def coverage_targets(tables: Tables, search: pd.DataFrame) -> pd.DataFrame:
@@ -910,12 +912,11 @@ def coverage_targets(tables: Tables, search: pd.DataFrame) -> pd.DataFrame:
     def of_benchmarks(b: tuple[str, ...]) -> pd.Series:
         return search["benchmark"].fillna("").map(lambda s: bool(set(s.split(";")) & set(b)))
 
-    def of_task(task: str) -> pd.Series:
-        return search["task"].fillna("").map(lambda s: task in s.split(";"))
-
     groups = [(name, "benchmark", own["benchmark"].isin(b), of_benchmarks(b))
               for name, b in ORIGINAL_BENCHMARKS.items()]  # fmt: skip
-    groups += [(task, "domain", own["task"].eq(task), of_task(task)) for task in OTHER_TASKS]
+    groups += [
+        (task, "domain", own["task"].eq(task), _in_task(search, task)) for task in OTHER_TASKS
+    ]
     rows = []
     for name, kind, in_group, in_search in groups:
         results, with_compute = int(in_group.sum()), int((in_group & trained).sum())

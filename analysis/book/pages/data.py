@@ -111,14 +111,13 @@ def population_exclusions(tables: Tables) -> pd.DataFrame:
 
     rows = []
     for measure in MEASURES:
-        split = split_population(fit_table(tables, measure), tables)
+        whole = fit_table(tables, measure)
+        split = split_population(whole, tables)
         reasons = split.default.excluded["reason"].value_counts()
         rows.append(
             {
                 "measure": measure,
-                "rows with the measure": len(split.default.rows)
-                + int(reasons.get(RETRAINING_REASON, 0))
-                + int(reasons.get(DUPLICATE_REASON, 0)),
+                "rows with the measure": len(whole.rows),
                 "in the default fits": len(split.default.rows),
                 "left out: re-training": int(reasons.get(RETRAINING_REASON, 0)),
                 "left out: same training run twice": int(reasons.get(DUPLICATE_REASON, 0)),
