@@ -21,16 +21,14 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
-
 from analysis.curate.datapackage_check import validate_datapackage
 from analysis.curate.derived_check import check_derived
 from analysis.curate.identity import log
 from analysis.curate.manual_check import (
     MANUAL_DIR,
     ManualInputError,
+    check_unmatched,
     display_name,
-    unmatched_rows,
     validate_manual,
 )
 from analysis.curate.pipeline import curate
@@ -78,10 +76,7 @@ def _run(args: argparse.Namespace) -> int:
     tables = load_tables(args.data_dir)
     load_cost_inputs(args.data_dir)
     validate_datapackage(args.data_dir)
-    results = pd.read_csv(args.data_dir / "results.csv", dtype=str, keep_default_na=False)
-    unmatched = unmatched_rows(results, texts, args.data_dir / "manual")
-    if unmatched:
-        raise ManualInputError(unmatched)
+    check_unmatched(args.data_dir / "results.csv", texts, args.data_dir / "manual")
     check_derived(tables.compute, tables.hardware, display_name(args.data_dir / "compute.csv"))
     log.info(
         "valid: %d papers, %d results, %d compute rows (%.1f s)",

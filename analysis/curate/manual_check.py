@@ -762,6 +762,15 @@ def unmatched_rows(
     return problems
 
 
+def check_unmatched(results_file: Path, texts: dict[str, CsvText], manual_dir: Path) -> None:
+    """Raise :class:`ManualInputError` with every row of the tables about results that matches
+    no result of ``results_file`` (a curated ``results.csv``), see :func:`unmatched_rows`."""
+    results = pd.read_csv(results_file, dtype=str, keep_default_na=False)
+    unmatched = unmatched_rows(results, texts, manual_dir)
+    if unmatched:
+        raise ManualInputError(unmatched)
+
+
 def _facts_records(path: Path, text: CsvText) -> list[DataValidationError]:
     """The checks that combine facts into records (one value per quantity per record), run on a
     frame indexed by physical line so that their messages name the edited line."""

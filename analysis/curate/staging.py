@@ -40,10 +40,9 @@ def validate_outputs(data_dir: Path, references: Path, manual_dir: Path | None =
     (:func:`analysis.curate.manual_check.unmatched_rows`), so a curation that would leave
     either wrong writes nothing."""
     import bibtexparser
-    import pandas as pd
 
     from analysis.curate.derived_check import check_derived
-    from analysis.curate.manual_check import ManualInputError, unmatched_rows, validate_manual
+    from analysis.curate.manual_check import check_unmatched, validate_manual
 
     tables = load_tables(data_dir)
     load_cost_inputs(data_dir)
@@ -51,11 +50,8 @@ def validate_outputs(data_dir: Path, references: Path, manual_dir: Path | None =
     check_derived(tables.compute, tables.hardware, "data/compute.csv")
     manual_dir = manual_dir or data_dir / "manual"
     if manual_dir.is_dir():
-        results = pd.read_csv(data_dir / "results.csv", dtype=str, keep_default_na=False)
         texts = validate_manual(manual_dir, data_dir / "papers.csv")
-        unmatched = unmatched_rows(results, texts, manual_dir)
-        if unmatched:
-            raise ManualInputError(unmatched)
+        check_unmatched(data_dir / "results.csv", texts, manual_dir)
     library = bibtexparser.parse_string(references.read_text(encoding="utf-8"))
     keys = {entry.key for entry in library.entries}
     missing = tables.papers.loc[~tables.papers["paper_id"].isin(keys), "paper_id"]
