@@ -34,23 +34,16 @@ def headline_backtest() -> pd.DataFrame:
     the headline model and the baselines (coverage in percent)."""
     from analysis.book.pages import frontier
 
-    rows = pd.DataFrame(
-        frontier.bt.report_rows(frontier.backtest_run().scores), columns=frontier.REPORT_COLUMNS
-    )
+    rows = frontier.report_frame()
     pooled = rows[rows["cutoff"] == "pooled"]
     for key, value in frontier.record_verdicts(pooled).items():
         glue_value(f"backtest-headline-{key}", value)
-    lo90, hi90 = frontier.RECORD_TARGETS["coverage_90"]
-    lo50, hi50 = frontier.RECORD_TARGETS["coverage_50"]
-    glue_value("backtest-headline-target-90", f"{100 * lo90:.0f}–{100 * hi90:.0f}%")
-    glue_value("backtest-headline-target-50", f"{100 * lo50:.0f}–{100 * hi50:.0f}%")
-    glue_value(
-        "backtest-headline-cutoffs", int(rows.loc[rows["cutoff"] != "pooled", "cutoff"].nunique())
-    )
+    glue_value("backtest-headline-target-90", frontier.target_range("coverage_90"))
+    glue_value("backtest-headline-target-50", frontier.target_range("coverage_50"))
+    cutoffs = rows.loc[rows["cutoff"] != "pooled", "cutoff"].nunique()
+    glue_value("backtest-headline-cutoffs", int(cutoffs))
     records = rows[rows["target"] == "records"][HEADLINE_COLUMNS]
-    return records.assign(
-        coverage_50=100 * records["coverage_50"], coverage_90=100 * records["coverage_90"]
-    ).reset_index(drop=True)
+    return frontier.coverage_percent(records).reset_index(drop=True)
 
 
 def publish() -> SimpleNamespace:

@@ -144,10 +144,26 @@ def _glue_interval(key: str, values: np.ndarray, level: float) -> str:
     return text
 
 
+def report_frame() -> pd.DataFrame:
+    """Every row of ``reports/backtest.json``: per cutoff and pooled, target and model."""
+    return pd.DataFrame(bt.report_rows(backtest_run().scores), columns=REPORT_COLUMNS)
+
+
 def backtest_rows() -> pd.DataFrame:
     """The backtest's rows pooled over cutoffs (``reports/backtest.json`` lists them all)."""
-    rows = pd.DataFrame(bt.report_rows(backtest_run().scores), columns=REPORT_COLUMNS)
+    rows = report_frame()
     return rows[rows["cutoff"] == "pooled"].drop(columns="cutoff").reset_index(drop=True)
+
+
+def coverage_percent(rows: pd.DataFrame) -> pd.DataFrame:
+    """Report rows with their interval coverages in percent, as the chapters show them."""
+    return rows.assign(coverage_50=100 * rows["coverage_50"], coverage_90=100 * rows["coverage_90"])
+
+
+def target_range(column: str) -> str:
+    """'85–95%': the backtest's target for the coverage ``column`` of later records."""
+    lo, hi = RECORD_TARGETS[column]
+    return f"{100 * lo:.0f}–{100 * hi:.0f}%"
 
 
 def extra_data_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -220,8 +236,7 @@ def publish() -> SimpleNamespace:
     glue_value("frontier-nominal-90", 90)
     glue_value("frontier-nominal-50", 50)
     for column, key in (("coverage_90", "90"), ("coverage_50", "50")):
-        lo, hi = RECORD_TARGETS[column]
-        glue_value(f"frontier-target-{key}", f"{100 * lo:.0f}–{100 * hi:.0f}%")
+        glue_value(f"frontier-target-{key}", target_range(column))
     glue_value("frontier-n-papers", int(rows["paper_id"].nunique()))
     glue_value("frontier-n-series", int(rows["series"].nunique()))
     glue_value("frontier-n-tasks", int(rows["task"].nunique()))
@@ -287,10 +302,7 @@ def publish() -> SimpleNamespace:
         _glue_interval(f"frontier-tco2-{target:g}", tonnes, h.level)
 
     pooled = backtest_rows()
-    shown = pooled.assign(
-        coverage_50=100 * pooled["coverage_50"], coverage_90=100 * pooled["coverage_90"]
-    )
-    glue_table("frontier-backtest", shown)
+    glue_table("frontier-backtest", coverage_percent(pooled))
     for key, value in record_verdicts(pooled).items():
         glue_value(f"frontier-{key}", value)
     out = GENERATED_DIR / "site" / "reports" / "backtest.json"
