@@ -43,13 +43,18 @@ def frontier_projection_table() -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
+def _power_text(row: pd.Series, name: str) -> object:
+    """The power-of-ten markdown of a table row's ``<name>_median``, ``_lo`` and ``_hi``."""
+    values = [float(row[f"{name}_{stat}"]) for stat in ("median", "lo", "hi")]
+    return formats.power_of_ten_markdown(*values)
+
+
 def _glue_frontier(table: pd.DataFrame) -> None:
     """Glue the frontier projections the chapter quotes (ImageNet, the study's first target)."""
     from analysis.book.headline import frontier_headline
 
     a = book_context().assumptions
     h = frontier_headline(IMAGENET)
-    P10 = formats.power_of_ten_markdown
     target = f"{a.targets[IMAGENET][0]:g}"
     glue_value("projections-frontier-n-series", len(frontier_series()))
     glue_value("projections-frontier-best", float(h.best_error))
@@ -59,17 +64,14 @@ def _glue_frontier(table: pd.DataFrame) -> None:
         row = rows.iloc[0]
         for name in ("log10_flop", "log10_multiplier"):
             key = name.removeprefix("log10_")
-            values = [float(row[f"{name}_{stat}"]) for stat in ("median", "lo", "hi")]
-            glue_value(f"projections-frontier-{form}-{key}", P10(*values))
+            glue_value(f"projections-frontier-{form}-{key}", _power_text(row, name))
     stacked = table[(table.series == IMAGENET) & (table.form == "stacked")]
     row = stacked[stacked.target == target].iloc[0]
     for name in ("log10_usd", "log10_t_co2e"):
         key = name.removeprefix("log10_").replace("_", "-")
-        values = [float(row[f"{name}_{stat}"]) for stat in ("median", "lo", "hi")]
-        glue_value(f"projections-frontier-{key}", P10(*values))
+        glue_value(f"projections-frontier-{key}", _power_text(row, name))
     half = stacked[stacked.target == "half of today's best"].iloc[0]
-    values = [float(half[f"log10_multiplier_{stat}"]) for stat in ("median", "lo", "hi")]
-    glue_value("projections-frontier-halving", P10(*values))
+    glue_value("projections-frontier-halving", _power_text(half, "log10_multiplier"))
     glue_value("projections-frontier-weights", weights_text(h))
 
 
