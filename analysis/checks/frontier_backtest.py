@@ -33,6 +33,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.models import cache
 from analysis.models import frontier as fm
 from analysis.models.diagnostics import DiagnosticsError
 from analysis.paths import REPO_ROOT
@@ -123,7 +124,7 @@ def _frontier_forecaster(fit: fm.FrontierFit, cutoff: float, frozen: bool) -> Fo
     def forecast(row: pd.Series, target: str) -> np.ndarray:
         draws = fit.draws(row["series"]).iloc[:N_DRAWS]
         year = min(row["year"], cutoff) if frozen else row["year"]
-        group = fm.group_key(row.to_frame().T).iloc[0]
+        group = fm.row_group_key(row)
         gap = fit.group_gap(group)
         offset = fit.offset(row["measure"])[: len(draws)]
         x_unit = row["log10_compute"] - offset
@@ -340,6 +341,37 @@ def run(
         densities=pd.concat(past_density, ignore_index=True) if past_density else pd.DataFrame(),
         fits=fit_log,
         seconds=time.perf_counter() - start,
+    )
+
+
+def _code_modules() -> list[object]:
+    """The modules whose code decides a backtest run's result."""
+    import sys
+
+    from analysis.checks import backtest
+    from analysis.models import diagnostics, fit, scaling
+    from analysis.projection import extrapolate
+
+    here = sys.modules[__name__]
+    return [here, fm, fp, backtest, diagnostics, fit, scaling, extrapolate]
+
+
+def cached_run(
+    rows: pd.DataFrame,
+    cutoffs: Iterable[float] = CUTOFFS,
+    forms: Iterable[fm.FrontierForm] = fm.FRONTIER_FORMS,
+    settings: fm.FrontierSettings = SETTINGS,
+) -> tuple[BacktestRun, bool]:
+    """:func:`run`, computed once per data, code and settings and then read from the posterior
+    cache (every chapter that shows the backtest or its stacking weights reads it): (run, hit)."""
+    cutoffs, forms = tuple(cutoffs), tuple(forms)
+    key = cache.cache_key(
+        rows,
+        cache.source_digest(_code_modules()),
+        {"cutoffs": cutoffs, "forms": forms, **settings.__dict__},
+    )
+    return cache.cached_value(
+        key, lambda: run(rows, cutoffs, forms, settings), label="frontier-backtest-run"
     )
 
 

@@ -8,17 +8,22 @@ neither compiles nor samples.
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import os
+import pickle
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import ModuleType
+from typing import Any, TypeVar
 
 import arviz as az
 import pandas as pd
 
 from analysis.paths import posterior_cache_dir
+
+T = TypeVar("T")
 
 
 def hash_frame(frame: pd.DataFrame) -> str:
@@ -79,6 +84,29 @@ def cached_posterior(
     idata = sample()
     save_cached(key, idata, label)
     return idata, False
+
+
+def source_digest(modules: Sequence[ModuleType]) -> str:
+    """A digest of the source of ``modules``: part of the key of a value derived by their code."""
+    text = "\n".join(inspect.getsource(m) for m in modules)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def cached_value(key: str, compute: Callable[[], T], label: str) -> tuple[T, bool]:
+    """A value derived from cached posteriors (a backtest's scores), stored beside them so the
+    chapters that read it compute it once: (value, hit). The file is this machine's own cache,
+    written atomically and read back only under its own key."""
+    path = posterior_cache_dir() / f"{label}-{key}.pkl"
+    if path.exists():
+        with path.open("rb") as f:
+            return pickle.load(f), True
+    value = compute()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".tmp{os.getpid()}")
+    with tmp.open("wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
+    return value, False
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import inspect
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import arviz as az
@@ -130,6 +130,11 @@ def error_from_response(form: FrontierForm, value: Any, floor: Any = 0.0) -> np.
 def group_key(rows: pd.DataFrame) -> pd.Series:
     """A paper group: one paper's results on one series from one source."""
     return rows["paper_id"].astype(str) + "|" + rows["source"].astype(str) + "|" + rows["series"]
+
+
+def row_group_key(row: pd.Series) -> str:
+    """The paper group of one row, as :func:`group_key` names it."""
+    return f"{row['paper_id']}|{row['source']}|{row['series']}"
 
 
 def eligible(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -458,6 +463,7 @@ class FrontierFit:
     diagnostics: pd.DataFrame
     cache_hit: bool
     seconds: float
+    _draws: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def series(self) -> list[str]:
@@ -469,7 +475,13 @@ class FrontierFit:
         return self.design.series.index(series)
 
     def draws(self, series: str) -> pd.DataFrame:
-        """Per posterior draw: intercept, slope, trend, sigma_v, sigma_u, floor, x0, t0."""
+        """Per posterior draw: intercept, slope, trend, sigma_v, sigma_u, floor, x0, t0 (read
+        from the posterior once per series; each call returns its own copy)."""
+        if series not in self._draws:
+            self._draws[series] = self._read_draws(series)
+        return self._draws[series].copy()
+
+    def _read_draws(self, series: str) -> pd.DataFrame:
         i = self.series_index(series)
         task = int(self.design.task_of_series[i])
         post = self.posterior

@@ -84,3 +84,19 @@ def test_a_form_never_scored_gets_no_weight_and_the_others_are_stacked():
     assert sum(weights.values()) == pytest.approx(1.0)
     equal = bt.weights_from_densities([], ("polynomial", "exponential"))
     assert equal == {"polynomial": 0.5, "exponential": 0.5}
+
+
+def test_a_backtest_run_is_cached_under_its_rows(tmp_path, monkeypatch):
+    monkeypatch.setenv("COMPLIM_POSTERIOR_CACHE", str(tmp_path))
+    calls = []
+
+    def fake_run(rows, cutoffs, forms, settings):
+        calls.append(len(rows))
+        return len(rows)
+
+    monkeypatch.setattr(bt, "run", fake_run)
+    rows = pd.DataFrame({"result_id": ["a", "b"], "year": [2015.0, 2017.0]})
+    assert bt.cached_run(rows) == (2, False)
+    assert bt.cached_run(rows) == (2, True)
+    assert bt.cached_run(rows.iloc[:1]) == (1, False)
+    assert calls == [2, 1]

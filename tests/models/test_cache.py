@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from analysis import models
+from analysis.models import cache
 from analysis.models import fit as fitting
 from analysis.models.diagnostics import DiagnosticsError
 from analysis.models.scaling import _data_updates
@@ -75,3 +76,25 @@ def test_prior_multiplier_keys_the_cache_and_scales_the_priors(cache_dir, rows, 
     assert len(list(cache_dir.glob("*.nc"))) == 2
     with pytest.raises(ValueError, match="prior_multiplier must be a positive number"):
         models.fit_scaling(rows, "polynomial", settings=SMALL, prior_multiplier=0.0)
+
+
+def test_a_derived_value_is_computed_once_per_key(cache_dir):
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return {"scores": [1.0, 2.0]}
+
+    first, hit_first = cache.cached_value("k1", compute, "derived")
+    second, hit_second = cache.cached_value("k1", compute, "derived")
+    other, hit_other = cache.cached_value("k2", compute, "derived")
+    assert (hit_first, hit_second, hit_other) == (False, True, False)
+    assert first == second == other and len(calls) == 2
+    assert len(list(cache_dir.glob("derived-*.pkl"))) == 2
+
+
+def test_the_source_digest_follows_the_code():
+    from analysis.checks import frontier_backtest as bt
+
+    assert cache.source_digest([bt]) != cache.source_digest([bt, fitting])
+    assert cache.source_digest([bt]) == cache.source_digest([bt])
