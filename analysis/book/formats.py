@@ -120,6 +120,14 @@ def power_of_ten_markdown(
     """MyST markdown '10^m (10^lo–10^hi)' with superscripts, for ``{glue:md}`key:myst```."""
     from IPython.display import Markdown
 
+    return Markdown(power_of_ten_myst(median, lo, hi, digits))
+
+
+def power_of_ten_myst(
+    median: float, lo: float | None = None, hi: float | None = None, digits: int = 1
+) -> str:
+    """The text of :func:`power_of_ten_markdown`, to build longer MyST sentences with."""
+
     def one(value: float) -> str:
         if np.isinf(value):
             return power_of_ten_text(value)
@@ -128,7 +136,7 @@ def power_of_ten_markdown(
     text = one(median)
     if lo is not None and hi is not None:
         text += f" ({one(lo)}–{one(hi)})"
-    return Markdown(text)
+    return text
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -505,6 +505,14 @@ class FrontierFit:
         frame["t0"] = float(self.design.t0[i])
         return frame
 
+    def task_draws(self, task: str, name: str) -> np.ndarray:
+        """Posterior draws of a task-level parameter (``slope_task``, ``trend_task``,
+        ``gap_share``, ``sigma_u``, ...) of ``task``."""
+        if task not in self.design.tasks:
+            raise KeyError(f"task {task!r} is not in this frontier fit ({self.design.tasks})")
+        t = self.design.tasks.index(task)
+        return np.asarray(self.posterior[name].isel(task=t)).ravel()
+
     def offset(self, measure: str) -> np.ndarray:
         """Per draw: log10 offset of ``measure`` below the hardware burden (0 for the unit)."""
         if measure not in MEASURES:

@@ -159,3 +159,52 @@ def test_series_with_too_few_papers_are_left_out_with_a_reason():
     kept, excluded = fm.eligible(pd.concat([data, few]))
     assert "tiny/f1" not in set(kept["series"])
     assert set(excluded["series"]) == {"tiny/f1"} and excluded["reason"].str.contains("paper").all()
+
+
+def _fake_fit(rows: pd.DataFrame) -> fm.FrontierFit:
+    """A frontier fit whose posterior is made up: draw d of task t has slope 10 t + d."""
+    import xarray as xr
+
+    design = fm.make_design(rows, "polynomial")
+    n_tasks, n_draws = len(design.tasks), 5
+    slope = np.arange(n_draws)[None, :, None] + 10.0 * np.arange(n_tasks)[None, None, :]
+    per_series = np.ones((1, n_draws, len(design.series)))
+    per_task = np.ones((1, n_draws, n_tasks))
+    offsets = np.zeros((1, n_draws, len(fm.MEASURES) - 1))
+    posterior = xr.Dataset(
+        {
+            "slope_task": (("chain", "draw", "task"), slope),
+            **{
+                v: (("chain", "draw", "series"), per_series)
+                for v in ("intercept", "slope", "trend")
+            },
+            **{v: (("chain", "draw", "task"), per_task) for v in ("sigma_v", "sigma_u")},
+            "measure_offset": (("chain", "draw", "other_measure"), offsets),
+        }
+    )
+    return fm.FrontierFit("polynomial", design, rows, posterior, pd.DataFrame(), True, 0.0)
+
+
+def test_task_draws_read_the_named_task_and_reject_an_unknown_one():
+    rows, _ = fm.eligible(simulate(0, TRUTH, n_papers=12))
+    fit = _fake_fit(rows)
+    task = fit.design.tasks[-1]
+    expected = 10.0 * (len(fit.design.tasks) - 1) + np.arange(5)
+    np.testing.assert_array_equal(fit.task_draws(task, "slope_task"), expected)
+    with pytest.raises(KeyError, match="not in this frontier fit"):
+        fit.task_draws("no_such_task", "slope_task")
+
+
+def test_a_row_names_its_paper_group_as_the_frame_does():
+    rows = simulate(1, TRUTH, n_papers=6)
+    keys = fm.group_key(rows)
+    assert [fm.row_group_key(r) for _, r in rows.iterrows()] == keys.tolist()
+
+
+def test_draws_of_a_series_are_a_fresh_copy_each_time():
+    rows, _ = fm.eligible(simulate(0, TRUTH, n_papers=12))
+    fit = _fake_fit(rows)
+    series = fit.series[0]
+    first = fit.draws(series)
+    first["intercept"] = -99.0
+    assert (fit.draws(series)["intercept"] == 1.0).all()

@@ -116,15 +116,10 @@ def task_table(fits: dict[str, fm.FrontierFit]) -> pd.DataFrame:
     """Per task and form: slope per decade, trend per year and gap share (median and 90%)."""
     rows = []
     for form, fit in fits.items():
-        post = fit.posterior
-        for t, task in enumerate(fit.design.tasks):
+        for task in fit.design.tasks:
             entry = {"task": task, "form": form}
-            for name, var in (
-                ("slope", "slope_task"),
-                ("trend", "trend_task"),
-                ("gap_share", "gap_share"),
-            ):
-                med, lo, hi = interval_of(np.asarray(post[var].isel(task=t)).ravel(), 0.9)
+            for name, var in PARAMETERS:
+                med, lo, hi = interval_of(fit.task_draws(task, var), 0.9)
                 entry |= {f"{name}_median": med, f"{name}_lo": lo, f"{name}_hi": hi}
             rows.append(entry)
     return pd.DataFrame(rows)

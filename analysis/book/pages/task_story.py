@@ -24,6 +24,7 @@ import pandas as pd
 from scipy import stats
 
 from analysis import data
+from analysis.book.formats import power_of_ten_myst
 from analysis.book.labels import form_name, series_name, task_name
 from analysis.book.theme import TASK_COLOURS
 from analysis.intervals import interval_of
@@ -55,16 +56,6 @@ def signed(value: float) -> str:
 def signed_interval(median: float, lo: float, hi: float) -> str:
     """'−0.060 (−0.075 to −0.046)': three significant figures, 'to' between signed bounds."""
     return f"{signed(median)} ({signed(lo)} to {signed(hi)})"
-
-
-def power_interval(median: float, lo: float, hi: float) -> str:
-    """'10<sup>2.4</sup> (10<sup>2.0</sup>–10<sup>3.2</sup>)' of log10 values (∞ where a draw
-    never reaches the target)."""
-
-    def power(v: float) -> str:
-        return "∞" if np.isinf(v) else f"10<sup>{v:.1f}</sup>".replace("-", "−")
-
-    return f"{power(median)} ({power(lo)}–{power(hi)})"
 
 
 def shorten(text: object, limit: int) -> str:
@@ -361,12 +352,6 @@ def frontier_chart(points: pd.DataFrame, lines: pd.DataFrame) -> alt.FacetChart:
     )
 
 
-def task_parameter(fit: fm.FrontierFit, task: str, name: str) -> np.ndarray:
-    """Posterior draws of a task-level parameter (``slope_task``, ``trend_task``)."""
-    t = fit.design.tasks.index(task)
-    return np.asarray(fit.posterior[name].isel(task=t)).ravel()
-
-
 # --- influence of each paper ------------------------------------------------------------------
 
 
@@ -447,7 +432,7 @@ def psis_without(parameter: np.ndarray, loglik: np.ndarray) -> LeaveOut:
 def influence_table(fit: fm.FrontierFit, task: str) -> pd.DataFrame:
     """Per paper with rows on the task's fitted series: rows, the task slope without the paper
     and the Pareto k of that estimate, sorted by the size of the shift."""
-    slope = task_parameter(fit, task, "slope_task")
+    slope = fit.task_draws(task, "slope_task")
     full = float(np.median(slope))
     rows = fit.rows.reset_index(drop=True)
     positions = np.flatnonzero(rows["task"].to_numpy() == task)
@@ -637,8 +622,8 @@ def story_report(task: str, prefix: str) -> Story:
     )
     slope_parts, halving_parts = [], []
     for form, fit in fits.items():
-        slope = interval_of(task_parameter(fit, task, "slope_task"), LEVEL)
-        trend = interval_of(task_parameter(fit, task, "trend_task"), LEVEL)
+        slope = interval_of(fit.task_draws(task, "slope_task"), LEVEL)
+        trend = interval_of(fit.task_draws(task, "trend_task"), LEVEL)
         unit = "log10 error" if form != "exponential" else "error points"
         slope_parts.append(
             f"{form_name(form).lower()} form: slope {signed_interval(*slope)} {unit} "
@@ -658,7 +643,7 @@ def story_report(task: str, prefix: str) -> Story:
         halving_parts.append(
             f"on {series_name(s)}, halving the error of {best['error']:.3g} (the best by "
             f"{through:%B %Y}) on the {int(a.year)} frontier takes "
-            f"{power_interval(*interval_of(stacked, LEVEL))} times the compute "
+            f"{power_of_ten_myst(*interval_of(stacked, LEVEL))} times the compute "
             f"({100 * unreachable:.0f}% of draws never reach it)"
         )
     frontier_text = (
@@ -682,7 +667,7 @@ def story_report(task: str, prefix: str) -> Story:
             "unreliable": f"Unreliable (k > {MAX_K})",
         },
     )
-    full = float(np.median(task_parameter(fits[lead], task, "slope_task")))
+    full = float(np.median(fits[lead].task_draws(task, "slope_task")))
     top = influence.iloc[0]
     n_bad = int(influence["unreliable"].sum())
     title = papers["title"].get(top["paper_id"], top["paper_id"])
@@ -699,7 +684,7 @@ def story_report(task: str, prefix: str) -> Story:
         )
     )
     glue_value(f"{prefix}-influence-text", _md(influence_text))
-    lead_slope = interval_of(task_parameter(fits[lead], task, "slope_task"), LEVEL)
+    lead_slope = interval_of(fits[lead].task_draws(task, "slope_task"), LEVEL)
     answer = (
         f"**Answer.** On the frontier of {task_name(task).lower()} "
         f"({form_name(lead).lower()} form, the stack's lead), the task slope is "
