@@ -15,7 +15,7 @@ from analysis.book.glue import glue_value, setup_chapter
 from analysis.book.tables import glue_table
 from analysis.checks import frontier_backtest as bt
 from analysis.data import DEFAULT_POPULATIONS, primary_results
-from analysis.intervals import format_power_of_ten, interval_of
+from analysis.intervals import format_power_of_ten, interval_of, power_of_ten_text
 from analysis.models import frontier as fm
 from analysis.models.diagnostics import MAX_RHAT, MIN_ESS_BULK, DiagnosticsError
 from analysis.paths import GENERATED_DIR
@@ -123,6 +123,65 @@ def task_table(fits: dict[str, fm.FrontierFit]) -> pd.DataFrame:
                 entry |= {f"{name}_median": med, f"{name}_lo": lo, f"{name}_hi": hi}
             rows.append(entry)
     return pd.DataFrame(rows)
+
+
+def halving_by_series(
+    fits: dict[str, fm.FrontierFit], year: float, through_year: float, level: float
+) -> pd.DataFrame:
+    """Per fitted series and form: today's best error (published by ``through_year``) and the
+    median and interval of the log10 compute multiplier that halves it on the ``year``
+    frontier. The forms differ most where a series' errors sit far from its task's others:
+    the exponential form's slope is in error points and shared by the task's series."""
+    rows = []
+    for series in next(iter(fits.values())).series:
+        best = float(todays_best(series, through_year)["error"])
+        for form, fit in fits.items():
+            med, lo, hi = interval_of(
+                fp.halving_log10_multiplier(fit.draws(series), form, best, year), level
+            )
+            rows.append({"series": series, "best_error": best, "form": form,
+                         "median": med, "lo": lo, "hi": hi})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def _glue_halving_by_series(fits: dict[str, fm.FrontierFit], a: object) -> None:
+    """The per-series halving table and the series where the forms disagree most."""
+    from analysis.book.labels import series_name
+
+    table = halving_by_series(fits, float(a.year), a.today_through, a.interval)
+    wide = table.pivot(index=["series", "best_error"], columns="form", values="median")
+    shown = table.assign(
+        multiplier=[
+            format_power_of_ten(m, lo, hi)
+            for m, lo, hi in table[["median", "lo", "hi"]].itertuples(index=False)
+        ],
+        benchmark=table["series"].map(series_name),
+    ).pivot(index=["benchmark", "best_error"], columns="form", values="multiplier")
+    glue_table(
+        "frontier-halving-by-series",
+        shown.reset_index().rename(columns={"best_error": "today's best error"}),
+    )
+    glue_value("frontier-halving-gap-text", halving_gap_text(wide))
+
+
+def halving_gap_text(wide: pd.DataFrame) -> str:
+    """Where the exponential form's halving multiplier is smallest next to the polynomial
+    form's (finite medians, in decades): the series whose errors sit lowest in its task."""
+    from analysis.book.labels import series_name
+
+    if not {"polynomial", "exponential"} <= set(wide.columns):
+        return "Only one of the polynomial and exponential forms passed the gate."
+    both = wide[np.isfinite(wide["polynomial"]) & np.isfinite(wide["exponential"])]
+    both = both[both["polynomial"] > 0]
+    if both.empty:
+        return "No series has a finite halving multiplier under both forms."
+    series, best = (both["exponential"] / both["polynomial"]).idxmin()
+    poly, expo = (power_of_ten_text(float(both.loc[(series, best), f])) for f in
+                  ("polynomial", "exponential"))  # fmt: skip
+    return (
+        f"On {series_name(series)} (best error {best:.3g}) halving takes {expo} times the "
+        f"compute under the exponential form and {poly} under the polynomial form (medians)."
+    )
 
 
 def projection_draws(
@@ -257,6 +316,7 @@ def publish() -> SimpleNamespace:
         diagnostics[["fit", "max_rhat", "min_ess_bulk", "divergences", "passed"]],
     )
     glue_table("frontier-tasks", task_table(fits))
+    _glue_halving_by_series(fits, a)
     _, failed = headline_attempts()
     for form in fm.FRONTIER_FORMS:
         glue_value(f"frontier-weight-{form}", float(100 * weights.get(form, 0.0)))

@@ -1,0 +1,32 @@
+"""The frontier chapter's per-benchmark halving text."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.book.pages.frontier import halving_gap_text
+
+
+def _wide(rows: list[tuple[str, float, float, float]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=["series", "best_error", "polynomial", "exponential"])
+    return frame.set_index(["series", "best_error"])
+
+
+def test_the_text_names_the_series_whose_exponential_multiplier_is_smallest_next_to_the_other():
+    wide = _wide(
+        [
+            ("imagenet/top1_accuracy", 11.5, 4.4, 2.0),
+            ("cifar10/accuracy", 0.63, 4.4, 0.1),
+            ("ffhq_generation/fid", 2.8, np.inf, np.inf),
+        ]
+    )
+    text = halving_gap_text(wide)
+    assert "CIFAR-10" in text and "0.63" in text
+    assert "10^0.1" in text and "10^4.4" in text
+
+
+def test_the_text_says_so_when_a_form_is_missing_or_nothing_is_finite():
+    wide = _wide([("cifar10/accuracy", 0.63, 4.4, 0.1)])
+    assert "Only one" in halving_gap_text(wide.drop(columns="exponential"))
+    assert "No series" in halving_gap_text(wide.assign(polynomial=np.inf))
