@@ -26,9 +26,9 @@ from analysis.projection.frontier import headline_table
 from analysis.vocab.forms import FORMS
 
 PINNED_DATA = {
-    "papers.csv": "1108bc3713393cd2189ffe2469741cc146de485faf706b331852332d85d9270a",
-    "results.csv": "aaa2c8d560ab93e603614e3f39a4e6aa668c4d521f1f73cf5326ceb8b191aa49",
-    "compute.csv": "ad4768cd32239b1a1b4f00fe662c193da32d443e306b0fee26e93b3f872def3b",
+    "papers.csv": "dd9948833d6646175b7dbe892d3c632a9f2590be3ad90207159a04f7a9fc0d8b",
+    "results.csv": "feb5133d1a270b6c13f733a6da746b06890b1350b5c73bfbf4e3f8f6a740dfc7",
+    "compute.csv": "89fb6dec7fa0cb962260d051adc5bfe6925e383d04c16aa8adaed87c7a555d9d",
     "hardware.csv": "04ce8d65033ff16fbfc98d5eabcd3773290f53e01b28a88c60f9223711a43faa",
 }
 """sha256 of the tables the keys were recorded on."""
@@ -36,10 +36,10 @@ PINNED_DATA = {
 MODEL_SOURCE_SHA256 = "430cc6083d73302ef9de9249035920854a72ee3532a84441ca693855ef426ce0"
 
 BOOK_FIT_KEYS = {
-    "hardware_burden/polynomial/static": "3e49a3139e8361a68d09c9bb474225ec",
-    "hardware_burden/polynomial/trend": "98a0affa4f7be5ec44e3e614aea6286f",
-    "hardware_burden/exponential/static": "de632354182976cb2c0e73380e7e4c46",
-    "hardware_burden/exponential/trend": "a5d62af98334b377e90f6c0a691a3964",
+    "hardware_burden/polynomial/static": "e211c2cc46a097e37b79e7da1eede417",
+    "hardware_burden/polynomial/trend": "59af190d9f3fa4d22ec7b09edd1ba730",
+    "hardware_burden/exponential/static": "b7c841c6466594fcc6eadc04d8e3fb9c",
+    "hardware_burden/exponential/trend": "909f71fd750fb0d8dae0fa9e14b8c458",
     "network_operations/polynomial/static": "e6aee8472bca141fbe3874e71ac5d110",
     "network_operations/polynomial/trend": "c94d6f4d8f7f0a3af55b152a61f31cf7",
     "network_operations/exponential/static": "0f3a3d23b36fd30823b4886c262bda51",
@@ -54,9 +54,9 @@ BOOK_FIT_KEYS = {
     "epoch_estimate/exponential/trend": "b871a069c1f3cf2b9c7d535f7ad7bcb3",
     "latent/polynomial": "64ccb47f2a28269abbc1074e1c00a4a6",
     "latent/exponential": "3f2aa42147a0267a6b08919c2ecab4c2",
-    "frontier/polynomial": "8fb63d27e9f74d790a6c4e3003dc89f3",
-    "frontier/exponential": "450bf22f3c42a13f29a49f245bfae649",
-    "frontier/floor": "83856bc34a08d3e02aba0784c22eddf3",
+    "frontier/polynomial": "2ecc9030a56c1adfc0997884c82f413c",
+    "frontier/exponential": "cf1a0811c8d31873f9a9ccaafc5869e2",
+    "frontier/floor": "10d4b14a32ce23ff58e91d89fb5c24fa",
 }
 
 
