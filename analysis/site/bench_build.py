@@ -78,7 +78,13 @@ def measure() -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="complim-bench-") as tmp:
         root = Path(tmp) / "repo"
         shutil.copytree(REPO_ROOT, root, ignore=_ignore_at_root)
-        env = {**os.environ, "COMPLIM_POSTERIOR_CACHE": str(Path(tmp) / "posteriors")}
+        env = {
+            **os.environ,
+            "COMPLIM_POSTERIOR_CACHE": str(Path(tmp) / "posteriors"),
+            # the copy's own code and data, not the editable install's checkout
+            "PYTHONPATH": str(root),
+            "COMPLIM_DATA_DIR": str(root / "data"),
+        }
         cold, cold_executed = _timed_step(root, env)
         warm, warm_executed = _timed_step(root, env)
         _edit_one_chapter(root)

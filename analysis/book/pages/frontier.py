@@ -72,10 +72,14 @@ def headline_weights() -> dict[str, float]:
 
 
 def todays_best(series: str, through_year: float) -> pd.Series:
-    """The best paper-reported error published up to ``through_year`` and the result behind it."""
+    """The best paper-reported error published up to ``through_year`` and the result behind it
+    (an empty Series when none was published by then)."""
     primary = primary_results(book_context().tables)
     papers = primary[primary["population"].isin(DEFAULT_POPULATIONS) & (primary["error"] > 0)]
-    best = todays_best_results(papers[papers["series"] == series], through_year).loc[series]
+    published = todays_best_results(papers[papers["series"] == series], through_year)
+    if series not in published.index:
+        return pd.Series(dtype=object)
+    best = published.loc[series]
     model = papers.set_index("result_id").loc[best["result_id"], "model"]
     return pd.Series({"result_id": best["result_id"], "model": model, "error": best["error"],
                       "year": best["year"]})  # fmt: skip
@@ -128,13 +132,16 @@ def task_table(fits: dict[str, fm.FrontierFit]) -> pd.DataFrame:
 def halving_by_series(
     fits: dict[str, fm.FrontierFit], year: float, through_year: float, level: float
 ) -> pd.DataFrame:
-    """Per fitted series and form: today's best error (published by ``through_year``) and the
-    median and interval of the log10 compute multiplier that halves it on the ``year``
-    frontier. The forms differ most where a series' errors sit far from its task's others:
+    """Per fitted series with a result published by ``through_year``, and per form: its best
+    error, and the median and interval of the log10 compute multiplier that halves it on the
+    ``year`` frontier. The forms differ most where a series' errors sit far from its task's others:
     the exponential form's slope is in error points and shared by the task's series."""
     rows = []
     for series in next(iter(fits.values())).series:
-        best = float(todays_best(series, through_year)["error"])
+        published = todays_best(series, through_year)
+        if published.empty:
+            continue
+        best = float(published["error"])
         for form, fit in fits.items():
             med, lo, hi = interval_of(
                 fp.halving_log10_multiplier(fit.draws(series), form, best, year), level
