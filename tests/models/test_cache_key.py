@@ -28,7 +28,7 @@ from analysis.vocab.forms import FORMS
 PINNED_DATA = {
     "papers.csv": "dd9948833d6646175b7dbe892d3c632a9f2590be3ad90207159a04f7a9fc0d8b",
     "results.csv": "feb5133d1a270b6c13f733a6da746b06890b1350b5c73bfbf4e3f8f6a740dfc7",
-    "compute.csv": "89fb6dec7fa0cb962260d051adc5bfe6925e383d04c16aa8adaed87c7a555d9d",
+    "compute.csv": "f6e4a35940c30231b982c0677cdd0c2abc0f8f8b7650c319c839a3dd4d5e2535",
     "hardware.csv": "04ce8d65033ff16fbfc98d5eabcd3773290f53e01b28a88c60f9223711a43faa",
 }
 """sha256 of the tables the keys were recorded on."""
