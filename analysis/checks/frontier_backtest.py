@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import sys
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -346,8 +347,6 @@ def run(
 
 def _code_modules() -> list[object]:
     """The modules whose code decides a backtest run's result."""
-    import sys
-
     from analysis.checks import backtest
     from analysis.models import diagnostics, fit, scaling
     from analysis.projection import extrapolate

@@ -64,14 +64,25 @@ def load_cached(key: str, label: str = "fit") -> az.InferenceData | None:
     return idata
 
 
-def save_cached(key: str, idata: az.InferenceData, label: str = "fit") -> Path:
-    """Store a posterior atomically (write to a temporary file, then rename)."""
-    path = cache_path(key, label)
+def _write_atomically(path: Path, write: Callable[[Path], None]) -> Path:
+    """Write ``path`` through ``write`` into a temporary file, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(f".tmp{os.getpid()}")
-    idata.to_netcdf(str(tmp), engine="h5netcdf")
+    write(tmp)
     tmp.replace(path)
     return path
+
+
+def save_cached(key: str, idata: az.InferenceData, label: str = "fit") -> Path:
+    """Store a posterior atomically (write to a temporary file, then rename)."""
+    return _write_atomically(
+        cache_path(key, label), lambda tmp: idata.to_netcdf(str(tmp), engine="h5netcdf")
+    )
+
+
+def _pickle_to(value: object, path: Path) -> None:
+    with path.open("wb") as f:
+        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def cached_posterior(
@@ -101,11 +112,7 @@ def cached_value(key: str, compute: Callable[[], T], label: str) -> tuple[T, boo
         with path.open("rb") as f:
             return pickle.load(f), True
     value = compute()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}")
-    with tmp.open("wb") as f:
-        pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(path)
+    _write_atomically(path, lambda tmp: _pickle_to(value, tmp))
     return value, False
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 from analysis.book.context import book_context
 from analysis.book.figures import publish_figure
 from analysis.book.glue import glue_value, setup_chapter
+from analysis.book.labels import series_name
 from analysis.book.tables import glue_table
 from analysis.checks import frontier_backtest as bt
 from analysis.data import DEFAULT_POPULATIONS, primary_results
@@ -20,7 +21,7 @@ from analysis.models import frontier as fm
 from analysis.models.diagnostics import MAX_RHAT, MIN_ESS_BULK, DiagnosticsError
 from analysis.paths import GENERATED_DIR
 from analysis.projection import frontier as fp
-from analysis.projection.assumptions import load_assumptions
+from analysis.projection.assumptions import Assumptions, load_assumptions
 from analysis.projection.extrapolate import todays_best_results
 from analysis.vocab.series import IMAGENET
 
@@ -71,15 +72,16 @@ def headline_weights() -> dict[str, float]:
     return bt.weights_from_densities([backtest_run().densities], tuple(headline_fits()))
 
 
-def todays_best(series: str, through_year: float) -> pd.Series:
-    """The best paper-reported error published up to ``through_year`` and the result behind it
-    (an empty Series when none was published by then)."""
+def paper_results() -> pd.DataFrame:
+    """Primary results of the default population with a positive error: today's best is one."""
     primary = primary_results(book_context().tables)
-    papers = primary[primary["population"].isin(DEFAULT_POPULATIONS) & (primary["error"] > 0)]
-    published = todays_best_results(papers[papers["series"] == series], through_year)
-    if series not in published.index:
-        return pd.Series(dtype=object)
-    best = published.loc[series]
+    return primary[primary["population"].isin(DEFAULT_POPULATIONS) & (primary["error"] > 0)]
+
+
+def todays_best(series: str, through_year: float) -> pd.Series:
+    """The best paper-reported error published up to ``through_year`` and the result behind it."""
+    papers = paper_results()
+    best = todays_best_results(papers[papers["series"] == series], through_year).loc[series]
     model = papers.set_index("result_id").loc[best["result_id"], "model"]
     return pd.Series({"result_id": best["result_id"], "model": model, "error": best["error"],
                       "year": best["year"]})  # fmt: skip
@@ -136,25 +138,22 @@ def halving_by_series(
     error, and the median and interval of the log10 compute multiplier that halves it on the
     ``year`` frontier. The forms differ most where a series' errors sit far from its task's others:
     the exponential form's slope is in error points and shared by the task's series."""
+    fitted = next(iter(fits.values())).series
+    papers = paper_results()
+    published = todays_best_results(papers[papers["series"].isin(fitted)], through_year)
     rows = []
-    for series in next(iter(fits.values())).series:
-        published = todays_best(series, through_year)
-        if published.empty:
-            continue
-        best = float(published["error"])
+    for series, best in published["error"].items():
         for form, fit in fits.items():
             med, lo, hi = interval_of(
-                fp.halving_log10_multiplier(fit.draws(series), form, best, year), level
+                fp.halving_log10_multiplier(fit.draws(series), form, float(best), year), level
             )
-            rows.append({"series": series, "best_error": best, "form": form,
+            rows.append({"series": series, "best_error": float(best), "form": form,
                          "median": med, "lo": lo, "hi": hi})  # fmt: skip
     return pd.DataFrame(rows)
 
 
-def _glue_halving_by_series(fits: dict[str, fm.FrontierFit], a: object) -> None:
+def _glue_halving_by_series(fits: dict[str, fm.FrontierFit], a: Assumptions) -> None:
     """The per-series halving table and the series where the forms disagree most."""
-    from analysis.book.labels import series_name
-
     table = halving_by_series(fits, float(a.year), a.today_through, a.interval)
     wide = table.pivot(index=["series", "best_error"], columns="form", values="median")
     shown = table.assign(
@@ -174,8 +173,6 @@ def _glue_halving_by_series(fits: dict[str, fm.FrontierFit], a: object) -> None:
 def halving_gap_text(wide: pd.DataFrame) -> str:
     """Where the exponential form's halving multiplier is smallest next to the polynomial
     form's (finite medians, in decades): the series whose errors sit lowest in its task."""
-    from analysis.book.labels import series_name
-
     if not {"polynomial", "exponential"} <= set(wide.columns):
         return "Only one of the polynomial and exponential forms passed the gate."
     both = wide[np.isfinite(wide["polynomial"]) & np.isfinite(wide["exponential"])]
