@@ -206,6 +206,7 @@ COLUMN_LABELS: dict[str, str] = {
     "coverage_50": "50% interval coverage (%)",
     "coverage_90": "90% interval coverage (%)",
     "mean_crps": "Mean CRPS",
+    "nonfinite_share": "Draws off the log scale (%)",
     "compute_flop": "Training compute (FLOP)",
     "log10_flop": "Compute needed (FLOP)",
     "log10_multiplier": "Compute multiplier vs today",

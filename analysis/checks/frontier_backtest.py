@@ -87,28 +87,51 @@ def crps(draws: np.ndarray, observed: float) -> float:
 
 
 def score(draws: np.ndarray, observed: float) -> dict[str, float]:
-    """Interval hits, PIT and CRPS of one forecast (``draws`` and ``observed`` on one scale)."""
+    """Interval hits, PIT and CRPS of one forecast (``draws`` and ``observed`` on one scale).
+
+    Every score reads the finite draws: a draw of an error at or below zero (log10 -inf; the
+    exponential form is linear in error points and can cross zero) or of a target no compute
+    reaches (+inf) has no place on the log scale, so the forecast is scored conditional on a
+    positive error or a reachable target, and ``nonfinite`` records the share left out. A NaN
+    draw is a bug and raises."""
     draws = np.asarray(draws, dtype=float)
-    q = np.quantile(draws, [0.05, 0.25, 0.75, 0.95]) if len(draws) else [np.nan] * 4
+    if np.isnan(draws).any():
+        raise ValueError(f"{int(np.isnan(draws).sum())} forecast draws are NaN")
+    finite = draws[np.isfinite(draws)]
+    nonfinite = 1.0 - len(finite) / len(draws) if len(draws) else float("nan")
+    if len(finite) == 0:
+        nan = float("nan")
+        return {"in50": 0.0, "in90": 0.0, "pit": nan, "crps": nan, "nonfinite": nonfinite}
+    q = np.quantile(finite, [0.05, 0.25, 0.75, 0.95])
     return {
         "in50": float(q[1] <= observed <= q[2]),
         "in90": float(q[0] <= observed <= q[3]),
-        "pit": float(np.mean(draws <= observed)) if len(draws) else float("nan"),
-        "crps": crps(draws, observed),
+        "pit": float(np.mean(finite <= observed)),
+        "crps": crps(finite, observed),
+        "nonfinite": nonfinite,
     }
 
 
 def summarise(scores: pd.DataFrame) -> dict[str, float | int]:
     """Paper-weighted coverage and CRPS of scored rows (one unit = one cutoff and paper)."""
     if scores.empty:
-        return {"n": 0, "papers": 0, "coverage_50": None, "coverage_90": None, "crps": None}
-    per_unit = scores.groupby(["cutoff", "paper_id"])[["in50", "in90", "crps"]].mean()
+        return {
+            "n": 0,
+            "papers": 0,
+            "coverage_50": None,
+            "coverage_90": None,
+            "crps": None,
+            "nonfinite_share": None,
+        }
+    columns = ["in50", "in90", "crps", "nonfinite"]
+    per_unit = scores.groupby(["cutoff", "paper_id"])[columns].mean()
     return {
         "n": len(scores),
         "papers": int(scores["paper_id"].nunique()),
         "coverage_50": float(per_unit["in50"].mean()),
         "coverage_90": float(per_unit["in90"].mean()),
         "crps": float(per_unit["crps"].mean()),
+        "nonfinite_share": float(per_unit["nonfinite"].mean()),
     }
 
 
@@ -135,10 +158,16 @@ def _frontier_forecaster(fit: fm.FrontierFit, cutoff: float, frozen: bool) -> Fo
             noise = value - fp.frontier_response(draws, x_unit, year)
             x = fp.frontier_log10_compute(draws, fit.form, row["error"], year, shift=noise)
             return x + offset
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.log10(fm.error_from_response(fit.form, value, floor))
+        return log10_error(fm.error_from_response(fit.form, value, floor))
 
     return forecast
+
+
+def log10_error(error: np.ndarray) -> np.ndarray:
+    """log10 of forecast errors, -inf where a draw forecasts an error at or below zero."""
+    error = np.asarray(error, dtype=float)
+    positive = error > 0
+    return np.where(positive, np.log10(np.where(positive, error, 1.0)), -np.inf)
 
 
 def _mixed_forecaster(parts: dict[str, Forecaster], weights: dict[str, float]) -> Forecaster:

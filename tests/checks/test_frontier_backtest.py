@@ -34,13 +34,52 @@ def test_score_counts_interval_hits_and_pit():
     assert outside["in50"] == 0.0 and outside["in90"] == 0.0
 
 
+def test_a_forecast_of_errors_below_zero_is_scored_on_its_positive_errors():
+    """A form linear in error points can forecast errors at or below zero (log10 -inf): the
+    interval and PIT read the other draws, as the CRPS does, and the share is recorded."""
+    draws = np.concatenate([np.linspace(-2.0, 0.0, 900), np.full(100, -np.inf)])
+    inside = bt.score(draws, -1.0)
+    assert inside["in50"] == 1.0 and inside["in90"] == 1.0
+    assert inside["pit"] == pytest.approx(0.5, abs=0.01)
+    assert inside["nonfinite"] == pytest.approx(0.1)
+    assert bt.score(draws, 0.5)["in90"] == 0.0
+    unreachable = bt.score(
+        np.concatenate([np.linspace(20.0, 22.0, 900), np.full(100, np.inf)]), 21.0
+    )
+    assert unreachable["in90"] == 1.0 and unreachable["nonfinite"] == pytest.approx(0.1)
+
+
+def test_a_nan_draw_stops_the_scoring():
+    with pytest.raises(ValueError, match="NaN"):
+        bt.score(np.array([0.1, np.nan, 0.3]), 0.2)
+
+
+def test_log10_error_is_minus_infinity_at_or_below_zero_error():
+    out = bt.log10_error(np.array([10.0, 0.0, -3.0]))
+    assert out[0] == pytest.approx(1.0) and np.isneginf(out[1:]).all()
+
+
 def test_one_paper_with_many_rows_does_not_dominate_the_summary():
     many = pd.DataFrame(
-        {"cutoff": 2018.0, "paper_id": "big", "in50": 0.0, "in90": 0.0, "crps": 1.0},
+        {
+            "cutoff": 2018.0,
+            "paper_id": "big",
+            "in50": 0.0,
+            "in90": 0.0,
+            "crps": 1.0,
+            "nonfinite": 0.0,
+        },
         index=range(50),
     )
     few = pd.DataFrame(
-        {"cutoff": 2018.0, "paper_id": ["a", "b", "c"], "in50": 1.0, "in90": 1.0, "crps": 0.0}
+        {
+            "cutoff": 2018.0,
+            "paper_id": ["a", "b", "c"],
+            "in50": 1.0,
+            "in90": 1.0,
+            "crps": 0.0,
+            "nonfinite": 0.0,
+        }
     )
     summary = bt.summarise(pd.concat([many, few]))
     assert (
@@ -55,7 +94,7 @@ def test_report_rows_list_every_cutoff_and_the_pooled_summary():
         {
             "cutoff": [2017.0, 2017.0, 2020.5, 2020.5], "target": "all", "model": "headline",
             "paper_id": ["a", "b", "a", "c"], "in50": [1, 0, 1, 1], "in90": 1.0, "crps": 0.1,
-            "pit": 0.5,
+            "pit": 0.5, "nonfinite": [0.0, 0.0, 0.2, 0.0],
         }
     )  # fmt: skip
     rows = bt.report_rows(scores)
@@ -69,8 +108,10 @@ def test_report_rows_list_every_cutoff_and_the_pooled_summary():
         "coverage_50",
         "coverage_90",
         "crps",
+        "nonfinite_share",
     }
     assert rows[-1]["papers"] == 3
+    assert rows[1]["nonfinite_share"] == pytest.approx(0.1)
 
 
 def test_cutoff_labels_are_dates():

@@ -16,7 +16,9 @@ from analysis.checks import backtest as bt
 from analysis.data import default_fit_table
 from analysis.projection.assumptions import load_assumptions
 
-HEADLINE_COLUMNS = ["cutoff", "model", "n", "papers", "coverage_50", "coverage_90", "crps"]
+HEADLINE_COLUMNS = [
+    "cutoff", "model", "n", "papers", "coverage_50", "coverage_90", "crps", "nonfinite_share",
+]  # fmt: skip
 HEADLINE_DISPLAY = {
     "cutoff": "Cutoff",
     "model": "Model",
@@ -25,6 +27,7 @@ HEADLINE_DISPLAY = {
     "coverage_50": "50% interval coverage (%)",
     "coverage_90": "90% interval coverage (%)",
     "crps": "CRPS (log10 error)",
+    "nonfinite_share": "Draws off the log scale (%)",
 }
 
 

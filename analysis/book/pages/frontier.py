@@ -27,8 +27,12 @@ from analysis.vocab.series import IMAGENET
 
 HEADLINE_SERIES = IMAGENET
 TARGETS = (5.0, 1.0)
-REPORT_COLUMNS = ["cutoff", "target", "model", "n", "papers", "coverage_50", "coverage_90", "crps"]
+REPORT_COLUMNS = [
+    "cutoff", "target", "model", "n", "papers", "coverage_50", "coverage_90", "crps",
+    "nonfinite_share",
+]  # fmt: skip
 PARAMETERS = (("slope", "slope_task"), ("trend", "trend_task"), ("gap_share", "gap_share"))
+PERCENT_COLUMNS = ("coverage_50", "coverage_90", "nonfinite_share")
 RECORD_TARGETS = {"coverage_90": (0.85, 0.95), "coverage_50": (0.40, 0.60)}
 """The backtest targets for later record-setting results (pooled over cutoffs)."""
 
@@ -215,8 +219,8 @@ def backtest_rows() -> pd.DataFrame:
 
 
 def coverage_percent(rows: pd.DataFrame) -> pd.DataFrame:
-    """Report rows with their interval coverages in percent, as the chapters show them."""
-    return rows.assign(coverage_50=100 * rows["coverage_50"], coverage_90=100 * rows["coverage_90"])
+    """Report rows with coverages and off-scale draws in percent, as the chapters show them."""
+    return rows.assign(**{c: 100 * rows[c] for c in PERCENT_COLUMNS if c in rows})
 
 
 def target_range(column: str) -> str:
@@ -249,6 +253,14 @@ def _glue_extra_data(rows: pd.DataFrame) -> None:
     for kind in ("yes", "no", "unknown"):
         glue_value(f"frontier-extra-pretraining-{kind}", int(includes.get(kind, 0)))
     glue_table("frontier-extra-data-table", table)
+
+
+def _glue_off_scale(pooled: pd.DataFrame) -> None:
+    """Share of the headline's forecast draws the scores leave out, for later records (an error
+    at or below zero) and for the compute of a record (a target no compute reaches)."""
+    headline = pooled[pooled["model"] == "headline"].set_index("target")["nonfinite_share"]
+    for target, key in (("records", "records"), ("headline_quantity", "quantity")):
+        glue_value(f"frontier-offscale-{key}", float(100 * headline.get(target, float("nan"))))
 
 
 def record_verdicts(pooled: pd.DataFrame) -> dict[str, object]:
@@ -363,6 +375,7 @@ def publish() -> SimpleNamespace:
 
     pooled = backtest_rows()
     glue_table("frontier-backtest", coverage_percent(pooled))
+    _glue_off_scale(pooled)
     for key, value in record_verdicts(pooled).items():
         glue_value(f"frontier-{key}", value)
     out = GENERATED_DIR / "site" / "reports" / "backtest.json"
