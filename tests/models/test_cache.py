@@ -98,3 +98,32 @@ def test_the_source_digest_follows_the_code():
 
     assert cache.source_digest([bt]) != cache.source_digest([bt, fitting])
     assert cache.source_digest([bt]) == cache.source_digest([bt])
+
+
+def test_a_posterior_is_read_from_its_fast_copy_and_the_netcdf_file_is_the_record(
+    cache_dir, rows, monkeypatch
+):
+    fit = models.fit_scaling(rows, "polynomial", settings=SMALL, gate=False)
+    (nc,) = cache_dir.glob("*.nc")
+    label, key = nc.stem.rsplit("-", 1)
+    fast = cache.fast_copy_path(key, label)
+    assert fast.exists()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("read the NetCDF groups although the fast copy exists")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(cache.az, "from_netcdf", refuse)
+        loaded = cache.load_cached(key, label)
+    assert set(loaded.groups()) == set(fit.idata.groups())
+    for group in fit.idata.groups():
+        for name in fit.idata[group].data_vars:
+            np.testing.assert_array_equal(loaded[group][name].values, fit.idata[group][name].values)
+    fast.write_bytes(
+        b"not a pickle"
+    )  # a damaged or stale copy: the record is read, the copy rewritten
+    again = cache.load_cached(key, label)
+    np.testing.assert_array_equal(
+        again.posterior["slope_series"].values, fit.idata.posterior["slope_series"].values
+    )
+    assert cache._read_fast_copy(fast) is not None
