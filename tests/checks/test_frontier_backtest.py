@@ -141,3 +141,30 @@ def test_a_backtest_run_is_cached_under_its_rows(tmp_path, monkeypatch):
     assert bt.cached_run(rows) == (2, True)
     assert bt.cached_run(rows.iloc[:1]) == (1, False)
     assert calls == [2, 1]
+
+
+def _paired_scores(headline: list[float], baseline: list[float], papers: list[str]) -> pd.DataFrame:
+    rows = []
+    for i, (h, b, paper) in enumerate(zip(headline, baseline, papers, strict=True)):
+        for model, value in (("headline", h), ("ols", b)):
+            rows.append(
+                {"cutoff": 2019.0, "target": "records", "model": model, "paper_id": paper,
+                 "result_id": f"r{i}", "crps": value}
+            )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_paired_crps_differences_compare_the_same_forecasts_paper_by_paper():
+    papers = [f"p{i}" for i in range(30)]
+    better = _paired_scores([0.05] * 30, [0.10 + 0.01 * (i % 3) for i in range(30)], papers)
+    (row,) = bt.paired_crps_differences(better, "records")
+    assert row["baseline"] == "ols" and row["units"] == 30
+    assert row["hi"] < 0 < -row["crps_difference"]  # the headline is clearly better
+    noisy = _paired_scores([0.1 + 0.05 * (-1) ** i for i in range(30)], [0.1] * 30, papers)
+    (tie,) = bt.paired_crps_differences(noisy, "records")
+    assert tie["lo"] < 0 < tie["hi"]  # cannot be told apart
+    # a forecast only the headline made is not compared
+    extra = pd.concat([better, _paired_scores([9.0], [np.nan], ["solo"])], ignore_index=True)
+    extra = extra.dropna(subset=["crps"])
+    (same,) = bt.paired_crps_differences(extra, "records")
+    assert same["n"] == 30 and same["crps_difference"] == pytest.approx(row["crps_difference"])

@@ -49,12 +49,48 @@ def headline_backtest() -> pd.DataFrame:
     return frontier.coverage_percent(records).reset_index(drop=True)
 
 
+PAIRED_DISPLAY = {
+    "target": "Later results forecast",
+    "baseline": "Baseline",
+    "n": "Forecasts both made",
+    "units": "Cutoff-paper units",
+    "difference": "Headline CRPS minus baseline's (90% interval)",
+}
+TARGET_NAMES = {
+    "records": "records",
+    "all": "every result",
+    "headline_quantity": "compute of a record",
+}
+
+
+def paired_differences() -> pd.DataFrame:
+    """The headline's CRPS against each baseline's on the forecasts both made (rows of
+    ``crps_differences`` in ``reports/backtest.json``), and the glued verdict on records."""
+    from analysis.book.pages import frontier
+    from analysis.checks import frontier_backtest as fb
+
+    scores = frontier.backtest_run().scores
+    rows = pd.DataFrame([r for t in fb.TARGETS for r in fb.paired_crps_differences(scores, t)])
+    records = rows[rows["target"] == "records"]
+    undecided = records[(records["lo"] < 0) & (records["hi"] > 0)]["baseline"]
+    glue_value("backtest-paired-undecided", ", ".join(undecided) or "none")
+    rows["difference"] = [
+        format_interval(m, lo, hi, digits=3)
+        for m, lo, hi in rows[["crps_difference", "lo", "hi"]].itertuples(index=False)
+    ]
+    rows["target"] = rows["target"].map(TARGET_NAMES)
+    return rows[list(PAIRED_DISPLAY)]
+
+
 def publish() -> SimpleNamespace:
     """Run the backtests, glue coverage, scores and verdicts and publish the coverage chart."""
     setup_chapter()
     page_items: dict[str, object] = {}
     page_items["headline"] = reader_table(
         headline_backtest(), "tab-backtest-headline", rename=HEADLINE_DISPLAY
+    )
+    page_items["paired"] = reader_table(
+        paired_differences(), "tab-backtest-paired", rename=PAIRED_DISPLAY
     )
     a = load_assumptions()
     measure = a.compute_measure
