@@ -91,17 +91,15 @@ def default_results(tables: object, task: str) -> pd.DataFrame:
 
 
 def record_flags(frame: pd.DataFrame) -> pd.Series:
-    """Whether each row set a record: lower error than every earlier-dated result of its series
-    (on one date, only the best result of that date can)."""
-    flags = pd.Series(False, index=frame.index)
-    for _, rows in frame.groupby("series"):
-        best = np.inf
-        for _, day in rows.sort_values(["date", "error", "result_id"]).groupby("date", sort=True):
-            top = day["error"].idxmin()
-            if day.loc[top, "error"] < best:
-                flags[top] = True
-                best = float(day.loc[top, "error"])
-    return flags
+    """Whether each row set a record: the best result of its date (decimal ``year``; the lowest
+    ``result_id`` on ties) among those that beat every earlier result of the series. Records are
+    :func:`analysis.data.frontier_flags` on the time axis of the fits and the backtest (a
+    month-precision date at mid-month), so only the results that compete for the frontier
+    (:data:`analysis.data.FRONTIER_ORIGINS`) can set one."""
+    beat = data.frontier_flags(frame)
+    candidates = frame[beat].sort_values(["series", "year", "error", "result_id"])
+    best_of_date = candidates.drop_duplicates(["series", "year"]).index
+    return pd.Series(frame.index.isin(best_of_date), index=frame.index)
 
 
 def training_compute(tables: object) -> pd.DataFrame:
@@ -221,13 +219,14 @@ def bib_keys() -> set[str]:
 
 
 def best_result(results: pd.DataFrame, series: str, through: pd.Timestamp | None) -> pd.Series:
-    """The lowest-error result of a series public by ``through`` (all when None)."""
+    """The lowest-error result of a series public by ``through`` (all when None), on the
+    decimal-year axis of the fits (:func:`analysis.projection.extrapolate.todays_best_results`)."""
     rows = results[results["series"] == series]
     if through is not None:
-        rows = rows[rows["date"] <= through]
+        rows = rows[rows["year"] <= data.decimal_year(f"{through:%Y-%m-%d}")]
     if rows.empty:
         return pd.Series(dtype=object)
-    return rows.sort_values(["error", "date", "result_id"]).iloc[0]
+    return rows.sort_values(["error", "year", "result_id"]).iloc[0]
 
 
 def sota_text(
