@@ -9,6 +9,9 @@ benchmark's error unit, e.g. % top-1 error) of a new paper's result at that comp
 from the frontier forms fitted on the rows public before the cutoff, stacked with the
 weights ``reports/backtest.json`` holds for that cutoff (equal weights for a cutoff it lacks),
 and ``p_new_record``, the probability that such a result beats the best error public by then.
+Both are the forecast given a positive error, as the backtest scores it: ``p_nonpositive`` is
+the share of draws left out for an error at or below zero (the exponential form is a straight
+line in error points and can cross zero).
 
 May import: :mod:`analysis.data`, :mod:`analysis.models`, :mod:`analysis.projection` and
 :mod:`analysis.checks` (it belongs to the checks stage).
@@ -110,9 +113,11 @@ def forecast(
             value = fp.predictive_response(post, x_unit, row["year"], rng)
             draws[form] = fm.error_from_response(form, value, post["floor"].to_numpy())
         mixed = fp.mixture(draws, weights, SEED)
+        positive = mixed[mixed > 0]
         entry = {c: row[c] for c in INPUT_COLUMNS}
-        entry.update({name: float(np.quantile(mixed, q)) for name, q in QUANTILES.items()})
-        entry["p_new_record"] = fp.p_beats(mixed, best_error[row["series"]])
+        entry.update({name: float(np.quantile(positive, q)) for name, q in QUANTILES.items()})
+        entry["p_new_record"] = fp.p_beats(positive, best_error[row["series"]])
+        entry["p_nonpositive"] = float(1.0 - len(positive) / len(mixed))
         out.append(entry)
     return pd.DataFrame(out)
 

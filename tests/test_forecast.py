@@ -72,3 +72,24 @@ def test_quantiles_increase_and_more_compute_makes_a_record_likelier(tmp_path, s
     assert np.all(np.diff(quantiles, axis=1) > 0)
     assert out.loc[1, "p_new_record"] > out.loc[0, "p_new_record"]
     assert list(out.columns[:4]) == list(forecast.INPUT_COLUMNS)
+    assert (out["p_nonpositive"] == 0).all()  # a polynomial forecast never reaches zero error
+
+
+def test_a_forecast_is_given_a_positive_error(tmp_path, simulated_fit, monkeypatch):
+    """Draws of an error at or below zero (an exponential form far out) are left out of the
+    quantiles and the record probability, and counted."""
+    path = _write(tmp_path, [GOOD])
+    requests = forecast.read_input(path, 2020.5, SERIES_OF)
+    shift = {"value": None}
+
+    def shifted(form, value, floor=0.0):
+        error = 10.0 ** np.asarray(value)
+        shift["value"] = float(np.quantile(error, 0.2))
+        return error - shift["value"]  # a fifth of the draws at or below zero
+
+    monkeypatch.setattr(forecast.fm, "error_from_response", shifted)
+    out = forecast.forecast(
+        requests, {"polynomial": simulated_fit}, {"polynomial": 1.0}, {"sim/top1_accuracy": 8.0}
+    )
+    assert out.loc[0, "error_q05"] > 0
+    assert out.loc[0, "p_nonpositive"] == pytest.approx(0.2, abs=0.01)
