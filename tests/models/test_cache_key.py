@@ -26,9 +26,9 @@ from analysis.projection.frontier import headline_table
 from analysis.vocab.forms import FORMS
 
 PINNED_DATA = {
-    "papers.csv": "dd9948833d6646175b7dbe892d3c632a9f2590be3ad90207159a04f7a9fc0d8b",
-    "results.csv": "feb5133d1a270b6c13f733a6da746b06890b1350b5c73bfbf4e3f8f6a740dfc7",
-    "compute.csv": "f6e4a35940c30231b982c0677cdd0c2abc0f8f8b7650c319c839a3dd4d5e2535",
+    "papers.csv": "2ba528085174789e10cd1ac90eb2194b93b0c0ec79b8c66753809ba83272b033",
+    "results.csv": "28896264380bf654053ce642f2959a70ef8d4dd4e34f63272d399e44790777b8",
+    "compute.csv": "7ce22014d97d7d6e2a08edc24b3e88c096bddc5c036e132563049eab900f2190",
     "hardware.csv": "04ce8d65033ff16fbfc98d5eabcd3773290f53e01b28a88c60f9223711a43faa",
 }
 """sha256 of the tables the keys were recorded on."""
@@ -36,27 +36,27 @@ PINNED_DATA = {
 MODEL_SOURCE_SHA256 = "430cc6083d73302ef9de9249035920854a72ee3532a84441ca693855ef426ce0"
 
 BOOK_FIT_KEYS = {
-    "hardware_burden/polynomial/static": "e211c2cc46a097e37b79e7da1eede417",
-    "hardware_burden/polynomial/trend": "59af190d9f3fa4d22ec7b09edd1ba730",
-    "hardware_burden/exponential/static": "b7c841c6466594fcc6eadc04d8e3fb9c",
-    "hardware_burden/exponential/trend": "909f71fd750fb0d8dae0fa9e14b8c458",
-    "network_operations/polynomial/static": "e6aee8472bca141fbe3874e71ac5d110",
+    "hardware_burden/polynomial/static": "a3d8a3a0e7b23ee9364c0de7c22780f9",
+    "hardware_burden/polynomial/trend": "5dd48053ec8c0c1de7af350e8b4bf181",
+    "hardware_burden/exponential/static": "2784de40b6b2d673fb7e0bebffc40889",
+    "hardware_burden/exponential/trend": "f65a4cb1fca8d3c93fa11cb3cb9ce7c7",
+    "network_operations/polynomial/static": "ba3f28abfd4cd0086a0270d605f68b47",
     "network_operations/polynomial/trend": "c94d6f4d8f7f0a3af55b152a61f31cf7",
-    "network_operations/exponential/static": "0f3a3d23b36fd30823b4886c262bda51",
+    "network_operations/exponential/static": "148f850e72d4838cf1c94aa8d214358c",
     "network_operations/exponential/trend": "671e92615a23a3073981ba4796d9eb13",
-    "flops_per_pass/polynomial/static": "f905b37dab09caec4c1145c3ebedfe5d",
-    "flops_per_pass/polynomial/trend": "0b55c291088ce26fb60fcd0d68a7dc8d",
-    "flops_per_pass/exponential/static": "a22ab6cf486d9107614322ba8816a70b",
-    "flops_per_pass/exponential/trend": "3e41e4b67a3dacbcdb293f41496bd8e7",
-    "epoch_estimate/polynomial/static": "4bc122d547aabae31dbce81b5ed4b67f",
-    "epoch_estimate/polynomial/trend": "741dab5cac5ce3d353399186f145a3f0",
-    "epoch_estimate/exponential/static": "9a6571582284fd2606a112eb9aa19f90",
-    "epoch_estimate/exponential/trend": "b871a069c1f3cf2b9c7d535f7ad7bcb3",
-    "latent/polynomial": "64ccb47f2a28269abbc1074e1c00a4a6",
-    "latent/exponential": "3f2aa42147a0267a6b08919c2ecab4c2",
-    "frontier/polynomial": "2ecc9030a56c1adfc0997884c82f413c",
-    "frontier/exponential": "cf1a0811c8d31873f9a9ccaafc5869e2",
-    "frontier/floor": "10d4b14a32ce23ff58e91d89fb5c24fa",
+    "flops_per_pass/polynomial/static": "8cde3e7ab448e43a0811797aa481009b",
+    "flops_per_pass/polynomial/trend": "8341c6d1a024ff5112665d6ce50911e6",
+    "flops_per_pass/exponential/static": "0118c7cdec4a50b56a33f701544e09b7",
+    "flops_per_pass/exponential/trend": "c56888417fb85bcdb9f6be64dfda57c2",
+    "epoch_estimate/polynomial/static": "e59d2475efc909f182b4f50328025a81",
+    "epoch_estimate/polynomial/trend": "a57f8a0ee3836f0c7ce1ae6abc8601b0",
+    "epoch_estimate/exponential/static": "559e2a6037f64537e3cfc3b4517fa757",
+    "epoch_estimate/exponential/trend": "6f7391c10bb2179664f62297cf7f45ac",
+    "latent/polynomial": "91e734879df61075270fcfd27d136666",
+    "latent/exponential": "42c5b914066070db1b564a5b38b4f6e8",
+    "frontier/polynomial": "9529dea7c71805a7ff10fcde5e283a4d",
+    "frontier/exponential": "2708c03fbc0bbf28380c8ab759473882",
+    "frontier/floor": "f746f20c174b6018f8d9e07c67368d96",
 }
 
 
