@@ -465,15 +465,22 @@ def pit_histogram(scores: pd.DataFrame, target: str = "all", model: str = "headl
 
 
 def write_report(
-    run_result: BacktestRun, rows: pd.DataFrame, measure: str, path: Path = REPORT
+    run_result: BacktestRun,
+    rows: pd.DataFrame,
+    measure: str,
+    path: Path = REPORT,
+    headline_weights: dict[str, float] | None = None,
 ) -> Path:
-    """Write ``reports/backtest.json`` (rows, weights, PIT histogram, digest of the data)."""
+    """Write ``reports/backtest.json`` (rows, weights, PIT histogram, digest of the data);
+    ``headline_weights``: the weights of the forms the headline stacks (default: every form
+    over the later results all of them scored, :attr:`BacktestRun.final_weights`)."""
+    weights = run_result.final_weights if headline_weights is None else headline_weights
     payload = {
         "measure": measure,
         "data_digest": data_digest(rows),
         "cutoffs": [cutoff_label(c) for c in CUTOFFS],
         "stacking_weights": run_result.weights,
-        "headline_weights": run_result.final_weights,
+        "headline_weights": {form: round(float(w), 4) for form, w in weights.items()},
         "pit_all_headline": pit_histogram(run_result.scores),
         "pit_records_headline": pit_histogram(run_result.scores, "records"),
         "fits": run_result.fits,
@@ -493,6 +500,15 @@ def read_report(path: Path = REPORT) -> dict:
     return json.loads(Path(path).read_text())
 
 
+def _passes_gate(rows: pd.DataFrame, form: fm.FrontierForm) -> bool:
+    """Whether ``form`` fitted on every row passes the gate (the headline stacks those)."""
+    try:
+        fm.fit_frontier(rows, form)
+    except DiagnosticsError:
+        return False
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the backtest on the book's headline rows and write the report."""
     from analysis.projection.frontier import headline_rows
@@ -502,7 +518,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows, measure = headline_rows()
     result = run(rows)
-    write_report(result, rows, measure, args.output)
+    stacked = tuple(form for form in fm.FRONTIER_FORMS if _passes_gate(rows, form))
+    weights = weights_from_densities([result.densities], stacked)
+    write_report(result, rows, measure, args.output, headline_weights=weights)
     print(f"wrote {args.output} ({len(result.scores)} scores, {result.seconds:.0f} s)")
     return 0
 

@@ -168,3 +168,25 @@ def test_paired_crps_differences_compare_the_same_forecasts_paper_by_paper():
     extra = extra.dropna(subset=["crps"])
     (same,) = bt.paired_crps_differences(extra, "records")
     assert same["n"] == 30 and same["crps_difference"] == pytest.approx(row["crps_difference"])
+
+
+def test_the_report_names_the_weights_the_headline_stacks(tmp_path):
+    scores = _paired_scores([0.05, 0.06], [0.1, 0.1], ["a", "b"]).assign(
+        in50=1.0, in90=1.0, pit=0.5, nonfinite=0.0
+    )
+    run = bt.BacktestRun(
+        scores=scores, weights={"2019-01-01": {"polynomial": 0.5, "exponential": 0.5}},
+        final_weights={"polynomial": 0.0, "exponential": 0.4, "floor": 0.6},
+        densities=pd.DataFrame(), fits=[], seconds=1.0,
+    )  # fmt: skip
+    rows = pd.DataFrame(
+        {"result_id": ["r0"], "series": ["s"], "error": [1.0], "year": [2019.5],
+         "log10_compute": [20.0], "is_frontier": [True]}
+    )  # fmt: skip
+    stacked = {"polynomial": 0.0612, "exponential": 0.9388}
+    path = bt.write_report(run, rows, "training_compute", tmp_path / "b.json", stacked)
+    report = bt.read_report(path)
+    assert report["headline_weights"] == stacked
+    assert {r["baseline"] for r in report["crps_differences"]} == {"ols"}
+    default = bt.read_report(bt.write_report(run, rows, "training_compute", tmp_path / "c.json"))
+    assert default["headline_weights"] == run.final_weights

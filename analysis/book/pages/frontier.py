@@ -379,7 +379,7 @@ def publish() -> SimpleNamespace:
     for key, value in record_verdicts(pooled).items():
         glue_value(f"frontier-{key}", value)
     out = GENERATED_DIR / "site" / "reports" / "backtest.json"
-    bt.write_report(run, rows, fp.HEADLINE_MEASURE, out)
+    bt.write_report(run, rows, fp.HEADLINE_MEASURE, out, headline_weights=weights)
     glue_value("frontier-backtest-fits", len(run.fits))
     pit_counts = bt.pit_histogram(run.scores)
     pit = pd.DataFrame({"bin": np.arange(10) / 10 + 0.05, "results": pit_counts})
