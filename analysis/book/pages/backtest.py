@@ -27,7 +27,7 @@ HEADLINE_DISPLAY = {
     "coverage_50": "50% interval coverage (%)",
     "coverage_90": "90% interval coverage (%)",
     "crps": "CRPS (log10 error)",
-    "nonfinite_share": "Draws off the log scale (%)",
+    "nonfinite_share": "Off-scale draws (%)",
 }
 
 
