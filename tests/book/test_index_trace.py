@@ -55,7 +55,14 @@ def values(tables) -> dict[str, landing.Traced]:
     headline = stand_in_headline(
         rows=tuple(map(str, imagenet["result_id"].head(20))), best_result=str(best)
     )
-    return landing.landing_values(tables, inputs, headline)
+    backtest = landing.RecordBacktest(
+        {
+            "records-coverage_90": 81.0, "records-coverage_50": 59.0,
+            "crps-verdict": "does not beat ols",
+        },
+        tuple(map(str, imagenet["result_id"].head(5))),
+    )  # fmt: skip
+    return landing.landing_values(tables, inputs, headline, backtest)
 
 
 def test_every_glue_key_of_the_page_is_traced(values) -> None:
@@ -100,3 +107,10 @@ def test_the_headline_findings_come_from_the_frontier(values) -> None:
         assert f"{{glue:md}}`{key}:myst`" in page
         assert values[key].function == "analysis.book.headline.frontier_headline"
     assert values["home-frontier-best"].function == "analysis.book.pages.frontier.todays_best"
+
+
+def test_the_backtest_finding_traces_to_the_records_it_scored(values) -> None:
+    traced = values["home-backtest-cov90"]
+    assert traced.function == "analysis.book.pages.frontier.record_verdicts"
+    assert traced.value == 81.0 and len(traced.rows) == 5
+    assert values["home-backtest-target-90"].value == "85–95%"

@@ -86,12 +86,57 @@ class Traced:
 ASSUMPTIONS = "config/assumptions.yaml"
 
 
+@dataclass(frozen=True)
+class RecordBacktest:
+    """The backtest's verdicts on later record-setting results (pooled over cutoffs) and the
+    results they were scored on."""
+
+    verdicts: dict[str, object]
+    """:func:`analysis.book.pages.frontier.record_verdicts` of the pooled report rows."""
+    result_ids: tuple[str, ...]
+
+
+def record_backtest() -> RecordBacktest:
+    """The book's backtest on later records (the frontier chapter's run, from the cache)."""
+    from analysis.book.pages import frontier
+
+    scores = frontier.backtest_run().scores
+    scored = scores.loc[
+        (scores["target"] == "records") & (scores["model"] == "headline"), "result_id"
+    ]
+    verdicts = frontier.record_verdicts(frontier.backtest_rows())
+    return RecordBacktest(verdicts, tuple(sorted(set(map(str, scored)))))
+
+
+def backtest_values(backtest: RecordBacktest) -> dict[str, Traced]:
+    """The landing page's backtest finding: coverage of later records against the targets and
+    the CRPS verdict, traced to the records scored."""
+    from analysis.book.pages.frontier import target_range
+
+    function = "analysis.book.pages.frontier.record_verdicts"
+    v = backtest.verdicts
+    values = {
+        "home-backtest-level-90": 90,
+        "home-backtest-level-50": 50,
+        "home-backtest-cov90": float(v["records-coverage_90"]),
+        "home-backtest-cov50": float(v["records-coverage_50"]),
+        "home-backtest-target-90": target_range("coverage_90"),
+        "home-backtest-target-50": target_range("coverage_50"),
+        "home-backtest-crps": str(v["crps-verdict"]),
+    }
+    rows = backtest.result_ids
+    return {key: Traced(value, function, rows, "data/results.csv") for key, value in values.items()}
+
+
 def landing_values(
-    tables: Tables, inputs: BookInputs, headline: FrontierHeadline | None = None
+    tables: Tables,
+    inputs: BookInputs,
+    headline: FrontierHeadline | None = None,
+    backtest: RecordBacktest | None = None,
 ) -> dict[str, Traced]:
     """Every number the landing page glues, keyed by glue key, with its function and rows:
-    the frontier headline's (``headline``, default :func:`frontier_headline`) and the
-    mean-line projections' beside them."""
+    the frontier headline's (``headline``, default :func:`frontier_headline`), the mean-line
+    projections' beside them and the backtest's (``backtest``, default :func:`record_backtest`)."""
     a = inputs.assumptions
     values: dict[str, Traced] = {}
     papers = ("data/papers.csv", tuple(tables.papers["paper_id"]))
@@ -160,6 +205,7 @@ def landing_values(
     target = float(a.targets[IMAGENET][0])
     for key, (value, function, rows) in headline_values(h, target).items():
         values[key] = Traced(value, function, rows, "data/results.csv")
+    values.update(backtest_values(backtest if backtest is not None else record_backtest()))
     return values
 
 
