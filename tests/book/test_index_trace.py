@@ -114,3 +114,4 @@ def test_the_backtest_finding_traces_to_the_records_it_scored(values) -> None:
     assert traced.function == "analysis.book.pages.frontier.record_verdicts"
     assert traced.value == 81.0 and len(traced.rows) == 5
     assert values["home-backtest-target-90"].value == "85–95%"
+    assert values["home-backtest-crps"].value == "does not beat the study's least squares"

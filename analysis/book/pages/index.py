@@ -9,6 +9,7 @@ the function that computed it and the ids of the data rows behind it (``paper_id
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -108,6 +109,18 @@ def record_backtest() -> RecordBacktest:
     return RecordBacktest(verdicts, tuple(sorted(set(map(str, scored)))))
 
 
+BASELINE_NAMES = {
+    "ols": "the study's least squares",
+    "mean_line": "the mean line",
+    "no_progress": "a forecast of no further progress",
+}
+
+
+def reader_verdict(verdict: str) -> str:
+    """A CRPS verdict with the baselines' reader names instead of their report codes."""
+    return re.sub(r"\b(ols|mean_line|no_progress)\b", lambda m: BASELINE_NAMES[m[1]], verdict)
+
+
 def backtest_values(backtest: RecordBacktest) -> dict[str, Traced]:
     """The landing page's backtest finding: coverage of later records against the targets and
     the CRPS verdict, traced to the records scored."""
@@ -122,7 +135,7 @@ def backtest_values(backtest: RecordBacktest) -> dict[str, Traced]:
         "home-backtest-cov50": float(v["records-coverage_50"]),
         "home-backtest-target-90": target_range("coverage_90"),
         "home-backtest-target-50": target_range("coverage_50"),
-        "home-backtest-crps": str(v["crps-verdict"]),
+        "home-backtest-crps": reader_verdict(str(v["crps-verdict"])),
     }
     rows = backtest.result_ids
     return {key: Traced(value, function, rows, "data/results.csv") for key, value in values.items()}
