@@ -237,3 +237,19 @@ def test_no_fit_task_glues_the_no_fit_text_and_a_fitted_task_its_frontier(monkey
             assert text.startswith("**No frontier for") and ts.SEARCH_REPORT in text
         assert f"fig-{prefix}-frontier" in glued and f"fig-{prefix}-records" in glued
         assert glued[f"{prefix}-answer"].data.startswith("**Answer.**")
+
+
+def test_the_records_table_lists_records_in_the_order_set_with_the_date_as_given(
+    tables, all_records
+):
+    """A month-precision date (CoNLL 2003's ACE, "2020-10") prints as the month and stands at
+    mid-month, after a record of 2 October: the table never shows a record worse than the one
+    above it."""
+    results = primary_results(tables).set_index("result_id")
+    for task, recs in all_records.items():
+        table = ts.records_table(recs)
+        assert (table["date"].to_numpy() == results.loc[recs["result_id"], "result_date"]).all()
+        for series, rows in table.groupby(recs["series"]):
+            assert (np.diff(rows["error"].to_numpy()) < 0).all(), (task, series)
+        month = recs["date_text"].str.len() == 7
+        assert (recs.loc[month, "plot_date"].dt.day == 15).all(), task

@@ -74,6 +74,11 @@ def plural(n: int, word: str) -> str:
 # --- records ----------------------------------------------------------------------------------
 
 
+MID_MONTH = pd.Timedelta(days=14)
+"""Where a month-precision date (``2020-10``) stands on a chart's time axis: mid-month, as on the
+fits' decimal-year axis; tables and tooltips print the month as given."""
+
+
 def default_results(tables: object, task: str) -> pd.DataFrame:
     """The task's primary results in the default population, dated by ``result_date``."""
     primary = data.primary_results(tables)
@@ -87,6 +92,8 @@ def default_results(tables: object, task: str) -> pd.DataFrame:
     out = primary[keep].copy()
     dates = out["result_date"] if "result_date" in out else out["date"]
     out["date"] = pd.to_datetime(dates, format="ISO8601", errors="coerce")
+    out["date_text"] = dates.astype(str)
+    out["plot_date"] = out["date"].where(out["date_text"].str.len() == 10, out["date"] + MID_MONTH)
     return out[out["date"].notna()].reset_index(drop=True)
 
 
@@ -132,18 +139,18 @@ def records(tables: object, task: str, series: list[str] | None = None) -> pd.Da
     out = flagged.merge(training_compute(tables), on="result_id", how="left")
     out["paper"] = out["paper_id"].map(papers["title"]).fillna(out["paper_id"])
     columns = [
-        "series", "date", "model", "paper", "paper_id", "error", "log10_compute",
-        "compute_measure", "result_id", "population",
+        "series", "date", "date_text", "plot_date", "model", "paper", "paper_id", "error",
+        "log10_compute", "compute_measure", "result_id", "population",
     ]  # fmt: skip
-    return out.sort_values(["series", "date"])[columns].reset_index(drop=True)
+    return out.sort_values(["series", "year", "result_id"])[columns].reset_index(drop=True)
 
 
 def records_chart(recs: pd.DataFrame, task: str) -> alt.FacetChart:
     """Best error over the date each score became public, one panel per series: a step line
     through the records, each record a point (tooltip: model, paper, compute), few labelled."""
     colour = TASK_COLOURS.get(task, "#0072B2")
-    frame = recs.assign(
-        date=recs["date"].dt.strftime("%Y-%m-%d"),
+    frame = recs.drop(columns=["date"]).assign(
+        date=recs["plot_date"].dt.strftime("%Y-%m-%d"),
         compute=np.where(recs["log10_compute"].notna(), 10.0 ** recs["log10_compute"], np.nan),
     )
     frame["label"] = frame["model"].map(lambda m: shorten(m, 24))
@@ -163,7 +170,7 @@ def records_chart(recs: pd.DataFrame, task: str) -> alt.FacetChart:
     dots = base.mark_point(filled=True, size=60, color=colour).encode(
         tooltip=[
             "series:N",
-            alt.Tooltip("date:T", title="Date"),
+            alt.Tooltip("date_text:N", title="Date"),
             alt.Tooltip("model:N", title="Model"),
             alt.Tooltip("paper:N", title="Paper"),
             alt.Tooltip("error:Q", title="Error", format=".3g"),
@@ -193,7 +200,7 @@ def records_table(recs: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "benchmark": recs["series"].str.partition("/")[0],
-            "date": recs["date"].dt.strftime("%Y-%m-%d"),
+            "date": recs["date_text"],
             "model": recs["model"].map(lambda m: shorten(m, 28)),
             "paper": recs["paper"].map(lambda t: shorten(t, 44)),
             "error": recs["error"],
