@@ -62,3 +62,20 @@ def test_a_changed_cost_table_changes_the_digest(tmp_path: Path) -> None:
     before = inputs_digest(["data/*.csv"], tmp_path)
     table.write_text(table.read_text(encoding="utf-8").replace("499.0", "498.0", 1))
     assert inputs_digest(["data/*.csv"], tmp_path) != before
+
+
+def test_chapters_that_read_report_files_declare_them_as_inputs() -> None:
+    """A chapter re-executes when a report it reads changes (``make bench`` rewrites
+    ``reports/benchmark.json``; a curation rewrites ``data/reports/*.csv``)."""
+    from analysis.site.sphinx_ext import chapter_inputs, input_files
+
+    readers = {
+        "appendix-benchmark.md": "reports/benchmark.json",
+        "data.md": "data/reports/coverage.csv",
+    }
+    for chapter, report in readers.items():
+        source = (REPO_ROOT / "book" / chapter).read_text(encoding="utf-8")
+        digested = {
+            p.relative_to(REPO_ROOT).as_posix() for p in input_files(chapter_inputs(source))
+        }
+        assert report in digested, f"{chapter} reads {report} but its digest does not cover it"
