@@ -158,16 +158,9 @@ def _frontier_forecaster(fit: fm.FrontierFit, cutoff: float, frozen: bool) -> Fo
             noise = value - fp.frontier_response(draws, x_unit, year)
             x = fp.frontier_log10_compute(draws, fit.form, row["error"], year, shift=noise)
             return x + offset
-        return log10_error(fm.error_from_response(fit.form, value, floor))
+        return fm.log10_positive(fm.error_from_response(fit.form, value, floor))
 
     return forecast
-
-
-def log10_error(error: np.ndarray) -> np.ndarray:
-    """log10 of forecast errors, -inf where a draw forecasts an error at or below zero."""
-    error = np.asarray(error, dtype=float)
-    positive = error > 0
-    return np.where(positive, np.log10(np.where(positive, error, 1.0)), -np.inf)
 
 
 def _mixed_forecaster(parts: dict[str, Forecaster], weights: dict[str, float]) -> Forecaster:

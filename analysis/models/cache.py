@@ -91,7 +91,7 @@ def load_cached(key: str, label: str = "fit") -> az.InferenceData | None:
         groups = _eager_groups(az.from_netcdf(path, engine="h5netcdf"))
         _write_atomically(fast, lambda tmp: _pickle_to(groups, tmp))
     lazy = {g: xr.open_dataset(path, group=g, engine="h5netcdf") for g in _file_groups(path)}
-    return az.InferenceData(**groups, **{g: d for g, d in lazy.items() if g in LAZY_GROUPS})
+    return az.InferenceData(**groups, **lazy)
 
 
 def _file_groups(path: Path) -> list[str]:

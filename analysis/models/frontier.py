@@ -101,6 +101,13 @@ class FrontierSettings:
 DEFAULT_SETTINGS = FrontierSettings()
 
 
+def log10_positive(values: Any) -> np.ndarray:
+    """log10 of ``values``, -inf where a value is at or below zero."""
+    values = np.asarray(values, dtype=float)
+    positive = values > 0
+    return np.where(positive, np.log10(np.where(positive, values, 1.0)), -np.inf)
+
+
 def response(form: FrontierForm, error: Any, floor: Any = 0.0) -> np.ndarray:
     """The modelled response of an error under ``form`` (``floor`` per draw for that form)."""
     error = np.asarray(error, dtype=float)
@@ -109,9 +116,7 @@ def response(form: FrontierForm, error: Any, floor: Any = 0.0) -> np.ndarray:
     if form == "exponential":
         return error
     if form == "floor":
-        above = error - np.asarray(floor)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(above > 0, np.log10(np.where(above > 0, above, 1.0)), -np.inf)
+        return log10_positive(error - np.asarray(floor))
     raise ValueError(f"unknown frontier form {form!r}; expected one of {FRONTIER_FORMS}")
 
 

@@ -7,6 +7,7 @@ from types import SimpleNamespace
 import altair as alt
 import pandas as pd
 
+from analysis import models
 from analysis.book.context import book_context
 from analysis.book.figures import publish_figure
 from analysis.book.formats import format_interval
@@ -66,12 +67,9 @@ TARGET_NAMES = {
 def paired_differences() -> pd.DataFrame:
     """The headline's CRPS against each baseline's on the forecasts both made (rows of
     ``crps_differences`` in ``reports/backtest.json``), and the glued verdict on records."""
-    from analysis import models
     from analysis.book.pages import frontier
     from analysis.checks import frontier_backtest as fb
 
-    glue_value("backtest-mean-line-min-rows", models.MIN_SERIES_ROWS)
-    glue_value("backtest-mean-line-min-span", models.MIN_SERIES_SPAN)
     scores = frontier.backtest_run().scores
     rows = pd.DataFrame([r for t in fb.TARGETS for r in fb.paired_crps_differences(scores, t)])
     records = rows[rows["target"] == "records"]
@@ -95,6 +93,8 @@ def publish() -> SimpleNamespace:
     page_items["paired"] = reader_table(
         paired_differences(), "tab-backtest-paired", rename=PAIRED_DISPLAY
     )
+    glue_value("backtest-mean-line-min-rows", models.MIN_SERIES_ROWS)
+    glue_value("backtest-mean-line-min-span", models.MIN_SERIES_SPAN)
     a = load_assumptions()
     measure = a.compute_measure
     tables = book_context().tables
