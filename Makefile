@@ -7,6 +7,10 @@ UV_VERSION := 0.9.30
 STAMP := $(VENV)/.installed
 JB_FLAGS := --builder html
 STRICT := -W -n --keep-going
+# Imports read compiled bytecode: installed packages are compiled once when installed, and the
+# project's own modules are cached on first import even where the machine disables that
+# (without it every chapter's kernel compiles arviz, pandas and scipy afresh: about 4 s each).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: help env browser book book-strict chapter test test-fast lint format bench bench-build curate serve clean clean-cache clean-all
 
@@ -16,7 +20,7 @@ help:  ## list the targets
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $(STAMP)
 

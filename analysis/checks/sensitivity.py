@@ -167,7 +167,7 @@ def _refits(inputs: object) -> list[Refit]:
     from analysis.data import default_fit_table, fit_table, load_tables
 
     measure, rows = inputs.measure, inputs.rows
-    tables = load_tables()
+    tables = inputs.tables if inputs.tables is not None else load_tables()
     if inputs.fit_table_of is not None:
         fit_table_of = inputs.fit_table_of
     else:

@@ -48,6 +48,7 @@ class BookInputs:
     n_papers: int
     fit_table_of: Callable[[str], object] | None = None  # measure -> the book's FitTable
     book_fit_of: Callable[[str, str, bool], object] | None = None  # the book's ScalingFit
+    tables: object | None = None  # the curated tables the inputs were made from
 
     def posteriors(self, key: str, series: list[str] | None = None) -> list[SeriesPosterior]:
         """Posteriors of the given (default: targeted) series present in fit ``key``."""
@@ -154,4 +155,5 @@ def book_inputs(
         n_papers=len(tables.papers),
         fit_table_of=fit_table_of,
         book_fit_of=book_fit_of,
+        tables=tables,
     )
