@@ -6,6 +6,7 @@ A fit that fails raises :class:`DiagnosticsError`, which fails the build and the
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import arviz as az
@@ -87,3 +88,18 @@ def check_gate(diagnostics: pd.DataFrame) -> None:
         f"fit failed the diagnostics gate (R-hat <= {MAX_RHAT}, bulk ESS >= {MIN_ESS_BULK:.0f}, "
         "no divergences):\n" + "\n".join(lines)
     )
+
+
+def stored_fit_diagnostics(
+    idata: az.InferenceData, var_names: Sequence[str], label: str
+) -> pd.DataFrame:
+    """:func:`fit_diagnostics`, computed once and kept in the posterior's attributes, so a
+    posterior cached after sampling carries its diagnostics and loading it does not recompute
+    them (about 0.5 s a frontier posterior)."""
+    stored = idata.posterior.attrs.get("diagnostics")
+    if stored is None:
+        table = fit_diagnostics(idata, var_names, label)
+        idata.posterior.attrs["diagnostics"] = table.drop(columns="fit").to_json(orient="records")
+        return table
+    record = json.loads(stored)[0]
+    return pd.DataFrame([{"fit": label, **record}])

@@ -180,19 +180,6 @@ def _tidy(
     )
 
 
-def _stored_diagnostics(idata: az.InferenceData, names: list[str], label: str) -> pd.DataFrame:
-    """The fit's diagnostics row, computed once and kept in the cached posterior's attributes."""
-    import json
-
-    stored = idata.posterior.attrs.get("diagnostics")
-    if stored is None:
-        table = diagnostics.fit_diagnostics(idata, names, label)
-        idata.posterior.attrs["diagnostics"] = table.drop(columns="fit").to_json(orient="records")
-        return table
-    record = json.loads(stored)[0]
-    return pd.DataFrame([{"fit": label, **record}])
-
-
 def reported_parameters(trend: bool, likelihood: Likelihood) -> list[str]:
     """Posterior variables the book reports, hence gated."""
     out = ["intercept_local_series"]
@@ -313,11 +300,11 @@ def _checked_posterior(
 
     def sample_and_check(attempt: SamplerSettings) -> az.InferenceData:
         idata = sample(attempt)
-        _stored_diagnostics(idata, names, label)  # kept in the cached posterior's attributes
+        diagnostics.stored_fit_diagnostics(idata, names, label)  # kept in the posterior's attrs
         return idata
 
     def diagnose(idata: az.InferenceData) -> pd.DataFrame:
-        return _stored_diagnostics(idata, names, label)
+        return diagnostics.stored_fit_diagnostics(idata, names, label)
 
     attempts = _escalation(settings)
     last = cache.gated_posterior(attempts, key_of, sample_and_check, diagnose, kind)[-1]

@@ -537,6 +537,16 @@ class FrontierFit:
         return np.asarray(self.posterior["gap"].isel(group=k)).ravel()
 
 
+def _diagnosed_row(idata: az.InferenceData, form: FrontierForm, name: str) -> pd.DataFrame:
+    return diagnostics.stored_fit_diagnostics(idata, reported_parameters(form), name)
+
+
+def _diagnosed(idata: az.InferenceData, form: FrontierForm, name: str) -> az.InferenceData:
+    """A fresh posterior with its diagnostics kept in its attributes (cached with it)."""
+    _diagnosed_row(idata, form, name)
+    return idata
+
+
 def escalated(settings: FrontierSettings) -> FrontierSettings:
     """Settings for a second attempt after a failed gate: twice the tuning and draws."""
     return FrontierSettings(
@@ -567,8 +577,8 @@ def fit_frontier(
     attempts = cache.gated_posterior(
         (settings, escalated(settings)),
         key_of=lambda a: cache.cache_key(key_rows, model_source(), {"form": form, **a.__dict__}),
-        sample=lambda a: _sample(design, a),
-        diagnose=lambda idata: diagnostics.fit_diagnostics(idata, reported_parameters(form), name),
+        sample=lambda a: _diagnosed(_sample(design, a), form, name),
+        diagnose=lambda idata: _diagnosed_row(idata, form, name),
         label=label,
     )
     last = attempts[-1]

@@ -57,3 +57,28 @@ def test_a_posterior_with_non_finite_draws_fails_the_gate_instead_of_raising() -
     table = fit_diagnostics(idata, ["slope"], "nan fit")
     assert not table["passed"].iloc[0]
     assert table["max_rhat"].iloc[0] == np.inf and table["min_ess_bulk"].iloc[0] == 0.0
+
+
+def test_diagnostics_are_cached_with_the_posterior_and_not_recomputed(
+    tmp_path, monkeypatch
+) -> None:
+    from analysis.models import diagnostics
+
+    monkeypatch.setenv("COMPLIM_POSTERIOR_CACHE", str(tmp_path))
+    rng = np.random.default_rng(0)
+    idata = az.from_dict(
+        posterior={"slope": rng.normal(size=(2, 200))},
+        sample_stats={"diverging": np.zeros((2, 200), dtype=bool)},
+    )
+    first = diagnostics.stored_fit_diagnostics(idata, ["slope"], "sampled")
+    cache.save_cached("k", idata, "fit")
+    loaded = cache.load_cached("k", "fit")
+
+    def recompute(*args, **kwargs):
+        raise AssertionError("diagnostics recomputed for a cached posterior")
+
+    monkeypatch.setattr(diagnostics, "fit_diagnostics", recompute)
+    again = diagnostics.stored_fit_diagnostics(loaded, ["slope"], "loaded")
+    assert again["fit"].iloc[0] == "loaded"
+    columns = [c for c in first.columns if c != "fit"]
+    pd.testing.assert_frame_equal(first[columns], again[columns], check_dtype=False)
