@@ -147,11 +147,14 @@ def source_digest(modules: Sequence[ModuleType]) -> str:
 def cached_value(key: str, compute: Callable[[], T], label: str) -> tuple[T, bool]:
     """A value derived from cached posteriors (a backtest's scores), stored beside them so the
     chapters that read it compute it once: (value, hit). The file is this machine's own cache,
-    written atomically and read back only under its own key."""
+    written atomically and read back only under its own key; an unreadable one is recomputed."""
     path = posterior_cache_dir() / f"{label}-{key}.pkl"
     if path.exists():
-        with path.open("rb") as f:
-            return pickle.load(f), True
+        try:
+            with path.open("rb") as f:
+                return pickle.load(f), True
+        except UNREADABLE_PICKLE:
+            pass  # a damaged or stale file: computed afresh and rewritten below
     value = compute()
     _write_atomically(path, lambda tmp: _pickle_to(value, tmp))
     return value, False

@@ -93,6 +93,15 @@ def test_a_derived_value_is_computed_once_per_key(cache_dir):
     assert len(list(cache_dir.glob("derived-*.pkl"))) == 2
 
 
+def test_a_damaged_derived_value_is_recomputed_and_rewritten(cache_dir):
+    cache.cached_value("k1", lambda: [1.0], "derived")
+    (path,) = cache_dir.glob("derived-k1.pkl")
+    path.write_bytes(b"not a pickle")
+    value, hit = cache.cached_value("k1", lambda: [2.0], "derived")
+    assert (value, hit) == ([2.0], False)
+    assert cache.cached_value("k1", lambda: [3.0], "derived") == ([2.0], True)
+
+
 def test_the_source_digest_follows_the_code():
     from analysis.checks import frontier_backtest as bt
 
