@@ -493,15 +493,6 @@ def read_report(path: Path = REPORT) -> dict:
     return json.loads(Path(path).read_text())
 
 
-def _passes_gate(rows: pd.DataFrame, form: fm.FrontierForm) -> bool:
-    """Whether ``form`` fitted on every row passes the gate (the headline stacks those)."""
-    try:
-        fm.fit_frontier(rows, form)
-    except DiagnosticsError:
-        return False
-    return True
-
-
 def main(argv: list[str] | None = None) -> int:
     """Run the backtest on the book's headline rows and write the report."""
     from analysis.projection.frontier import headline_rows
@@ -511,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     rows, measure = headline_rows()
     result = run(rows)
-    stacked = tuple(form for form in fm.FRONTIER_FORMS if _passes_gate(rows, form))
+    stacked = tuple(fp.fit_forms(rows)[0])
     weights = weights_from_densities([result.densities], stacked)
     write_report(result, rows, measure, args.output, headline_weights=weights)
     print(f"wrote {args.output} ({len(result.scores)} scores, {result.seconds:.0f} s)")

@@ -221,6 +221,22 @@ def headline_table(tables: object | None = None) -> HeadlineTable:
     return HeadlineTable(rows=out_rows, excluded=out_excluded.reset_index(drop=True))
 
 
+def fit_forms(rows: pd.DataFrame) -> tuple[dict[str, FrontierFit], dict[str, str]]:
+    """Every frontier form fitted on ``rows`` (cached posteriors), and the forms that failed the
+    diagnostics gate even after escalation, with the reason: the headline stacks the first and
+    leaves the others out."""
+    from analysis.models.diagnostics import DiagnosticsError
+    from analysis.models.frontier import FRONTIER_FORMS, fit_frontier
+
+    fits, failed = {}, {}
+    for form in FRONTIER_FORMS:
+        try:
+            fits[form] = fit_frontier(rows, form)
+        except DiagnosticsError as error:
+            failed[form] = str(error).splitlines()[-1]
+    return fits, failed
+
+
 def headline_rows(tables: object | None = None) -> tuple[pd.DataFrame, str]:
     """Rows of the headline frontier fits and the name of their compute measure."""
     return headline_table(tables).rows, HEADLINE_MEASURE

@@ -18,7 +18,7 @@ from analysis.checks import frontier_backtest as bt
 from analysis.data import DEFAULT_POPULATIONS, primary_results
 from analysis.intervals import format_power_of_ten, interval_of, power_of_ten_text
 from analysis.models import frontier as fm
-from analysis.models.diagnostics import MAX_RHAT, MIN_ESS_BULK, DiagnosticsError
+from analysis.models.diagnostics import MAX_RHAT, MIN_ESS_BULK
 from analysis.paths import GENERATED_DIR
 from analysis.projection import frontier as fp
 from analysis.projection.assumptions import Assumptions, load_assumptions
@@ -48,14 +48,7 @@ def headline_attempts() -> tuple[dict[str, fm.FrontierFit], dict[str, str]]:
     """The frontier forms fitted on every headline row (cached posteriors), and the forms that
     failed the diagnostics gate even after escalation, with the reason: those are left out of
     the stack and the book says so."""
-    rows = headline_table().rows
-    fits, failed = {}, {}
-    for form in fm.FRONTIER_FORMS:
-        try:
-            fits[form] = fm.fit_frontier(rows, form)
-        except DiagnosticsError as error:
-            failed[form] = str(error).splitlines()[-1]
-    return fits, failed
+    return fp.fit_forms(headline_table().rows)
 
 
 def headline_fits() -> dict[str, fm.FrontierFit]:
