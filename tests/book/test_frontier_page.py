@@ -30,3 +30,30 @@ def test_the_text_says_so_when_a_form_is_missing_or_nothing_is_finite():
     wide = _wide([("cifar10/accuracy", 0.63, 4.4, 0.1)])
     assert "Only one" in halving_gap_text(wide.drop(columns="exponential"))
     assert "No series" in halving_gap_text(wide.assign(polynomial=np.inf))
+
+
+def _pooled(crps: dict[str, float]) -> pd.DataFrame:
+    rows = [
+        {"target": "records", "model": m, "crps": v, "coverage_90": 0.9, "coverage_50": 0.5}
+        for m, v in crps.items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_the_crps_verdict_names_each_baseline_the_headline_does_not_beat() -> None:
+    from analysis.book.pages import frontier
+
+    pooled = _pooled({"headline": 0.10, "ols": 0.08, "mean_line": 0.20, "no_progress": 0.10})
+    assert frontier.crps_not_beaten(pooled) == ("ols", "no_progress")  # a tie is not a win
+    verdicts = frontier.record_verdicts(pooled)
+    assert verdicts["crps-verdict"] == "does not beat ols, no_progress"
+    assert verdicts["targets-met"] == "missed"
+    names = {"ols": "least squares", "no_progress": "no progress"}
+    assert frontier.crps_verdict(("ols", "no_progress"), names) == (
+        "does not beat least squares, no progress"
+    )
+    better = _pooled({"headline": 0.05, "ols": 0.08, "mean_line": 0.20, "no_progress": 0.10})
+    assert frontier.record_verdicts(better)["targets-met"] == "met"
+    unscored = _pooled({"ols": 0.08})
+    assert frontier.crps_not_beaten(unscored) is None
+    assert frontier.record_verdicts(unscored)["targets-met"] == "missed"

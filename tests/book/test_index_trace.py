@@ -61,6 +61,7 @@ def values(tables) -> dict[str, landing.Traced]:
             "crps-verdict": "does not beat ols",
         },
         tuple(map(str, imagenet["result_id"].head(5))),
+        ("ols",),
     )  # fmt: skip
     return landing.landing_values(tables, inputs, headline, backtest)
 

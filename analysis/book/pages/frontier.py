@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from functools import cache
 from types import SimpleNamespace
 
@@ -269,15 +270,29 @@ def record_verdicts(pooled: pd.DataFrame) -> dict[str, object]:
         verdicts.append(met)
         out[f"records-{column}"] = 100 * value
         out[f"records-{column}-verdict"] = "within" if met else "outside"
-    crps = pooled[pooled["target"] == "records"].set_index("model")["crps"]
-    if "headline" in crps.index:
-        beaten = [m for m in bt.BASELINES if m in crps.index and crps["headline"] >= crps[m]]
-        verdict = "beats every baseline" if not beaten else "does not beat " + ", ".join(beaten)
-    else:
-        beaten, verdict = ["all"], "cannot be scored (no refit passed the gate)"
-    out["crps-verdict"] = verdict
-    out["targets-met"] = "met" if all(verdicts) and not beaten else "missed"
+    not_beaten = crps_not_beaten(pooled)
+    out["crps-verdict"] = crps_verdict(not_beaten)
+    out["targets-met"] = "met" if all(verdicts) and not_beaten == () else "missed"
     return out
+
+
+def crps_not_beaten(pooled: pd.DataFrame) -> tuple[str, ...] | None:
+    """The baselines whose CRPS on later records the headline model does not beat (pooled rows
+    of the report); None when the headline has no records score."""
+    crps = pooled[pooled["target"] == "records"].set_index("model")["crps"]
+    if "headline" not in crps.index:
+        return None
+    return tuple(m for m in bt.BASELINES if m in crps.index and crps["headline"] >= crps[m])
+
+
+def crps_verdict(not_beaten: Sequence[str] | None, names: Mapping[str, str] | None = None) -> str:
+    """The CRPS verdict of :func:`crps_not_beaten`, naming the baselines by their report codes
+    or by ``names``."""
+    if not_beaten is None:
+        return "cannot be scored (no refit passed the gate)"
+    if not not_beaten:
+        return "beats every baseline"
+    return "does not beat " + ", ".join((names or {}).get(m, m) for m in not_beaten)
 
 
 def publish() -> SimpleNamespace:

@@ -9,7 +9,6 @@ the function that computed it and the ids of the data rows behind it (``paper_id
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -95,6 +94,8 @@ class RecordBacktest:
     verdicts: dict[str, object]
     """:func:`analysis.book.pages.frontier.record_verdicts` of the pooled report rows."""
     result_ids: tuple[str, ...]
+    not_beaten: tuple[str, ...] | None
+    """:func:`analysis.book.pages.frontier.crps_not_beaten` of the pooled report rows."""
 
 
 def record_backtest() -> RecordBacktest:
@@ -105,8 +106,12 @@ def record_backtest() -> RecordBacktest:
     scored = scores.loc[
         (scores["target"] == "records") & (scores["model"] == "headline"), "result_id"
     ]
-    verdicts = frontier.record_verdicts(frontier.backtest_rows())
-    return RecordBacktest(verdicts, tuple(sorted(set(map(str, scored)))))
+    pooled = frontier.backtest_rows()
+    return RecordBacktest(
+        frontier.record_verdicts(pooled),
+        tuple(sorted(set(map(str, scored)))),
+        frontier.crps_not_beaten(pooled),
+    )
 
 
 BASELINE_NAMES = {
@@ -116,15 +121,10 @@ BASELINE_NAMES = {
 }
 
 
-def reader_verdict(verdict: str) -> str:
-    """A CRPS verdict with the baselines' reader names instead of their report codes."""
-    return re.sub(r"\b(ols|mean_line|no_progress)\b", lambda m: BASELINE_NAMES[m[1]], verdict)
-
-
 def backtest_values(backtest: RecordBacktest) -> dict[str, Traced]:
     """The landing page's backtest finding: coverage of later records against the targets and
     the CRPS verdict, traced to the records scored."""
-    from analysis.book.pages.frontier import target_range
+    from analysis.book.pages.frontier import crps_verdict, target_range
 
     function = "analysis.book.pages.frontier.record_verdicts"
     v = backtest.verdicts
@@ -135,7 +135,7 @@ def backtest_values(backtest: RecordBacktest) -> dict[str, Traced]:
         "home-backtest-cov50": float(v["records-coverage_50"]),
         "home-backtest-target-90": target_range("coverage_90"),
         "home-backtest-target-50": target_range("coverage_50"),
-        "home-backtest-crps": reader_verdict(str(v["crps-verdict"])),
+        "home-backtest-crps": crps_verdict(backtest.not_beaten, BASELINE_NAMES),
     }
     rows = backtest.result_ids
     return {key: Traced(value, function, rows, "data/results.csv") for key, value in values.items()}
