@@ -19,11 +19,13 @@ from pathlib import Path
 from analysis.paths import REPO_ROOT
 
 REPORT_DIR = REPO_ROOT / "reports"
-ROOT_ONLY_IGNORED = {".venv", "_build", ".cache", "_generated", ".git", "reports"}
+ROOT_ONLY_IGNORED = {".venv", "_build", ".cache", "_generated", ".git"}
+"""Caches and builds, skipped at the top of the copy; the committed reports stay, since chapters
+read them (the benchmark appendix reads ``reports/benchmark.json``)."""
 
 
 def _ignore_at_root(directory: str, names: list[str]) -> set[str]:
-    """Skip caches, builds and reports at the top of the repository only (data/reports stays)."""
+    """Skip caches and builds at the top of the repository only."""
     return ROOT_ONLY_IGNORED & set(names) if Path(directory) == REPO_ROOT else set()
 
 

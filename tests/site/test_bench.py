@@ -31,3 +31,17 @@ def test_nutpie_sentence_reads_right_either_way_round() -> None:
     assert "finishes 2.0 times faster" in appendix_benchmark.nutpie_sentence(_result(2.0))
     slower = appendix_benchmark.nutpie_sentence(_result(0.5))
     assert "takes 2.0 times as long" in slower and "faster" not in slower
+
+
+def test_the_build_benchmark_copies_every_file_a_chapter_declares_as_input() -> None:
+    from analysis.paths import REPO_ROOT
+    from analysis.site.bench_build import ROOT_ONLY_IGNORED
+    from analysis.site.sphinx_ext import chapter_inputs
+
+    declared = {
+        pattern.split("/")[0]
+        for chapter in sorted((REPO_ROOT / "book").glob("*.md"))
+        for pattern in chapter_inputs(chapter.read_text(encoding="utf-8"))
+    }
+    assert "reports" in declared  # the benchmark appendix reads reports/benchmark.json
+    assert not declared & ROOT_ONLY_IGNORED, f"not copied: {sorted(declared & ROOT_ONLY_IGNORED)}"
