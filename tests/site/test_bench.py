@@ -45,3 +45,37 @@ def test_the_build_benchmark_copies_every_file_a_chapter_declares_as_input() -> 
     }
     assert "reports" in declared  # the benchmark appendix reads reports/benchmark.json
     assert not declared & ROOT_ONLY_IGNORED, f"not copied: {sorted(declared & ROOT_ONLY_IGNORED)}"
+
+
+def _build_report(tmp_path, cold: float, warm: float, assumptions: float):
+    import json
+
+    path = tmp_path / "build-times.json"
+    report = {
+        "cold_build_s": cold, "cold_executed": ["a.md", "b.md"],
+        "warm_rebuild_s": warm, "warm_executed": [],
+        "one_chapter_edited_s": 12.0, "one_chapter_executed": ["a.md"],
+        "assumptions_edited_s": assumptions, "assumptions_executed": ["a.md", "b.md"],
+        "cpu_count": 2, "measured_at": "2026-12-02T06:00:00Z",
+    }  # fmt: skip
+    path.write_text(json.dumps(report))
+    return path
+
+
+def test_build_times_are_shown_against_their_targets(tmp_path) -> None:
+    table = appendix_benchmark.build_table(_build_report(tmp_path, 1700.0, 6.0, 74.0))
+    met = dict(zip(table["build"], table["target met"], strict=True))
+    assert met["cold build (empty caches)"] == "no"
+    assert met["warm rebuild, nothing changed"] == "yes"
+    assert met["rebuild after an assumptions edit"] == "no"
+    assert met["rebuild after editing one chapter"] == ""  # no target
+    assert table["chapters executed"].tolist() == [2, 0, 1, 2]
+    answer = appendix_benchmark.build_answer(table)
+    assert "28.3 min (target 6.0 min: missed)" in answer and "6 s (target 10 s: met)" in answer
+
+
+def test_a_missing_build_report_is_said_not_measured(tmp_path) -> None:
+    table = appendix_benchmark.build_table(tmp_path / "absent.json")
+    assert table.empty
+    assert "not measured" in appendix_benchmark.build_answer(table)
+    assert "make bench-build" in appendix_benchmark.build_status(tmp_path / "absent.json")

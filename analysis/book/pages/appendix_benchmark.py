@@ -1,6 +1,7 @@
 """The benchmark appendix (``book/appendix-benchmark.md``): the fit timings of ``make bench``.
 
-Reads ``reports/benchmark.json``, written by :mod:`analysis.site.bench_fits`.
+Reads ``reports/benchmark.json``, written by :mod:`analysis.site.bench_fits`, and
+``reports/build-times.json``, written by :mod:`analysis.site.bench_build`.
 """
 
 from __future__ import annotations
@@ -15,12 +16,25 @@ from analysis.book.glue import glue_value, setup_chapter
 from analysis.paths import REPO_ROOT
 
 JSON_PATH = REPO_ROOT / "reports" / "benchmark.json"
+BUILD_TIMES_PATH = REPO_ROOT / "reports" / "build-times.json"
+BUILD_STEPS = (
+    ("cold_build_s", "cold_executed", "cold build (empty caches)", 360.0),
+    ("warm_rebuild_s", "warm_executed", "warm rebuild, nothing changed", 10.0),
+    ("one_chapter_edited_s", "one_chapter_executed", "rebuild after editing one chapter", None),
+    ("assumptions_edited_s", "assumptions_executed", "rebuild after an assumptions edit", 30.0),
+)
+"""Per build of ``make bench-build``: its seconds and chapters keys, its name and the project's
+target in seconds (None: no target)."""
 
 
-def publish(path: Path = JSON_PATH) -> None:
-    """Glue the appendix's items from the JSON report, or say how to produce it."""
+def publish(path: Path = JSON_PATH, build_times: Path = BUILD_TIMES_PATH) -> None:
+    """Glue the appendix's items from the JSON reports, or say how to produce them."""
     setup_chapter()
     from IPython.display import Markdown
+
+    glue_value("appendix-build-status", Markdown(build_status(build_times)))
+    glue_value("appendix-build-table", build_table(build_times))
+    glue_value("appendix-build-answer", Markdown(build_answer(build_table(build_times))))
 
     if not path.exists():
         glue_value(
@@ -87,3 +101,52 @@ def nutpie_sentence(result: dict[str, Any]) -> str:
         "compiles each model structure once per process and reuses it for every fit of that "
         "structure, which the per-fit times above show)."
     )
+
+
+def build_table(path: Path = BUILD_TIMES_PATH) -> pd.DataFrame:
+    """The book's build times (``reports/build-times.json``) against the targets; empty when
+    the report is absent."""
+    columns = ["build", "seconds", "chapters executed", "target (s)", "target met"]
+    if not path.exists():
+        return pd.DataFrame(columns=columns)
+    result = json.loads(path.read_text(encoding="utf-8"))
+    rows = []
+    for seconds_key, executed_key, name, target in BUILD_STEPS:
+        seconds = float(result[seconds_key])
+        met = "" if target is None else ("yes" if seconds <= target else "no")
+        shown_target = "" if target is None else f"{target:.0f}"
+        rows.append([name, round(seconds, 1), len(result[executed_key]), shown_target, met])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def build_status(path: Path = BUILD_TIMES_PATH) -> str:
+    """Where and when the build times were measured, or how to measure them."""
+    if not path.exists():
+        return (
+            "The build-time report `reports/build-times.json` is not present in this build. "
+            "Produce it with `make bench-build`."
+        )
+    result = json.loads(path.read_text(encoding="utf-8"))
+    return (
+        f"Measured by `make bench-build` on {result['cpu_count']} CPUs "
+        f"({result['measured_at'][:10]}), each build strict, on a fresh copy of the repository "
+        "with empty execution and posterior caches:"
+    )
+
+
+def build_answer(table: pd.DataFrame) -> str:
+    """The build times against their targets, in words (empty table: not measured)."""
+    if table.empty:
+        return "The book's build times were not measured for this build."
+    parts = []
+    for _, row in table[table["target (s)"] != ""].iterrows():
+        verdict = "met" if row["target met"] == "yes" else "missed"
+        parts.append(
+            f"the {row['build']} took {_duration(row['seconds'])} "
+            f"(target {_duration(float(row['target (s)']))}: {verdict})"
+        )
+    return "Of the book's builds, " + "; ".join(parts) + "."
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds / 60:.1f} min" if seconds >= 120 else f"{seconds:.0f} s"
