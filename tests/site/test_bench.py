@@ -79,3 +79,28 @@ def test_a_missing_build_report_is_said_not_measured(tmp_path) -> None:
     assert table.empty
     assert "not measured" in appendix_benchmark.build_answer(table)
     assert "make bench-build" in appendix_benchmark.build_status(tmp_path / "absent.json")
+
+
+def test_the_one_chapter_edit_changes_that_chapter_s_code() -> None:
+    from analysis.paths import REPO_ROOT
+    from analysis.site.bench_build import EDIT_COMMENT, EDITED_CHAPTER, edited_chapter_text
+    from analysis.site.sphinx_ext import front_matter
+
+    text = (REPO_ROOT / EDITED_CHAPTER).read_text(encoding="utf-8")
+    edited = edited_chapter_text(text)
+    cell = edited.split("```{code-cell} ipython3\n", 1)[1].split("\n```", 1)[0]
+    assert cell.endswith(EDIT_COMMENT.rstrip("\n")) and EDIT_COMMENT not in text
+    assert front_matter(edited) == front_matter(text)
+
+
+def test_an_edit_step_that_re_executed_nothing_is_not_reported_as_measured(tmp_path) -> None:
+    import json
+
+    path = _build_report(tmp_path, 1700.0, 6.0, 74.0)
+    report = json.loads(path.read_text())
+    report["assumptions_executed"] = []
+    path.write_text(json.dumps(report))
+    table = appendix_benchmark.build_table(path)
+    row = table.set_index("build").loc["rebuild after an assumptions edit"]
+    assert row["target met"].startswith("not measured")
+    assert "assumptions edit was not measured" in appendix_benchmark.build_answer(table)

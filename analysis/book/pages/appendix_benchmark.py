@@ -114,6 +114,8 @@ def build_table(path: Path = BUILD_TIMES_PATH) -> pd.DataFrame:
     for seconds_key, executed_key, name, target in BUILD_STEPS:
         seconds = float(result[seconds_key])
         met = "" if target is None else ("yes" if seconds <= target else "no")
+        if executed_key != "warm_executed" and not result[executed_key]:
+            met = "not measured: the edit re-executed no chapter"
         shown_target = "" if target is None else f"{target:.0f}"
         rows.append([name, round(seconds, 1), len(result[executed_key]), shown_target, met])
     return pd.DataFrame(rows, columns=columns)
@@ -140,6 +142,9 @@ def build_answer(table: pd.DataFrame) -> str:
         return "The book's build times were not measured for this build."
     parts = []
     for _, row in table[table["target (s)"] != ""].iterrows():
+        if row["target met"] not in ("yes", "no"):
+            parts.append(f"the {row['build']} was not measured")
+            continue
         verdict = "met" if row["target met"] == "yes" else "missed"
         parts.append(
             f"the {row['build']} took {_duration(row['seconds'])} "
