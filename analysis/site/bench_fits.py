@@ -100,7 +100,7 @@ def time_pymc_nuts() -> dict[str, Any]:
     ess = az.ess(idata, var_names=names, method="bulk")
     min_ess = float(min(float(ess[v].min()) for v in names))
     return {
-        "fit": " / ".join(map(str, COMPARED)),
+        "fit": f"{COMPARED[0]} / {COMPARED[1]} / {'trend' if COMPARED[2] else 'no-trend'}",
         "wall_s": wall,
         "sample_s": sampling,
         "min_ess_bulk": min_ess,

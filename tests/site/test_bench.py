@@ -66,7 +66,7 @@ def test_build_times_are_shown_against_their_targets(tmp_path) -> None:
     table = appendix_benchmark.build_table(_build_report(tmp_path, 1700.0, 6.0, 74.0))
     met = dict(zip(table["build"], table["target met"], strict=True))
     assert met["cold build (empty caches)"] == "no"
-    assert met["warm rebuild, nothing changed"] == "yes"
+    assert met["warm rebuild (nothing changed)"] == "yes"
     assert met["rebuild after an assumptions edit"] == "no"
     assert met["rebuild after editing one chapter"] == ""  # no target
     assert table["chapters executed"].tolist() == [2, 0, 1, 2]
@@ -104,3 +104,12 @@ def test_an_edit_step_that_re_executed_nothing_is_not_reported_as_measured(tmp_p
     row = table.set_index("build").loc["rebuild after an assumptions edit"]
     assert row["target met"].startswith("not measured")
     assert "assumptions edit was not measured" in appendix_benchmark.build_answer(table)
+
+
+def test_a_fit_label_reads_in_words() -> None:
+    assert appendix_benchmark.readable_fit("hardware_burden / polynomial / False") == (
+        "hardware burden, polynomial, no trend"
+    )
+    assert appendix_benchmark.readable_fit("hardware_burden / polynomial / no-trend") == (
+        "hardware burden, polynomial, no trend"
+    )

@@ -19,7 +19,7 @@ JSON_PATH = REPO_ROOT / "reports" / "benchmark.json"
 BUILD_TIMES_PATH = REPO_ROOT / "reports" / "build-times.json"
 BUILD_STEPS = (
     ("cold_build_s", "cold_executed", "cold build (empty caches)", 360.0),
-    ("warm_rebuild_s", "warm_executed", "warm rebuild, nothing changed", 10.0),
+    ("warm_rebuild_s", "warm_executed", "warm rebuild (nothing changed)", 10.0),
     ("one_chapter_edited_s", "one_chapter_executed", "rebuild after editing one chapter", None),
     ("assumptions_edited_s", "assumptions_executed", "rebuild after an assumptions edit", 30.0),
 )
@@ -96,8 +96,9 @@ def nutpie_sentence(result: dict[str, Any]) -> str:
         else f"takes {1 / wall_ratio:.1f} times as long in wall time"
     )
     return (
-        f"On {result['pymc_nuts']['fit']}, nutpie reaches {ess_ratio:.1f} times the effective "
-        f"samples per second of PyMC's default NUTS and {speed} (compilation included: nutpie "
+        f"On the {readable_fit(result['pymc_nuts']['fit'])} fit, nutpie reaches "
+        f"{ess_ratio:.1f} times the effective samples per second of PyMC's default NUTS and "
+        f"{speed} (compilation included: nutpie "
         "compiles each model structure once per process and reuses it for every fit of that "
         "structure, which the per-fit times above show)."
     )
@@ -106,7 +107,7 @@ def nutpie_sentence(result: dict[str, Any]) -> str:
 def build_table(path: Path = BUILD_TIMES_PATH) -> pd.DataFrame:
     """The book's build times (``reports/build-times.json``) against the targets; empty when
     the report is absent."""
-    columns = ["build", "seconds", "chapters executed", "target (s)", "target met"]
+    columns = ["build", "wall time (s)", "chapters executed", "target (s)", "target met"]
     if not path.exists():
         return pd.DataFrame(columns=columns)
     result = json.loads(path.read_text(encoding="utf-8"))
@@ -147,7 +148,7 @@ def build_answer(table: pd.DataFrame) -> str:
             continue
         verdict = "met" if row["target met"] == "yes" else "missed"
         parts.append(
-            f"the {row['build']} took {_duration(row['seconds'])} "
+            f"the {row['build']} took {_duration(row['wall time (s)'])} "
             f"(target {_duration(float(row['target (s)']))}: {verdict})"
         )
     return "Of the book's builds, " + "; ".join(parts) + "."
@@ -155,3 +156,11 @@ def build_answer(table: pd.DataFrame) -> str:
 
 def _duration(seconds: float) -> str:
     return f"{seconds / 60:.1f} min" if seconds >= 120 else f"{seconds:.0f} s"
+
+
+def readable_fit(name: str) -> str:
+    """A benchmark's fit label in words: ``hardware_burden / polynomial / False`` reads
+    "hardware burden, polynomial, no trend"."""
+    words = {"False": "no trend", "True": "trend", "no-trend": "no trend"}
+    parts = [words.get(p.strip(), p.strip().replace("_", " ")) for p in name.split("/")]
+    return ", ".join(parts)
