@@ -46,11 +46,14 @@ def test_the_crps_verdict_names_each_baseline_the_headline_does_not_beat() -> No
     pooled = _pooled({"headline": 0.10, "ols": 0.08, "mean_line": 0.20, "no_progress": 0.10})
     assert frontier.crps_not_beaten(pooled) == ("ols", "no_progress")  # a tie is not a win
     verdicts = frontier.record_verdicts(pooled)
-    assert verdicts["crps-verdict"] == "does not beat ols, no_progress"
+    assert verdicts["crps-verdict"] == "does not beat ols or no_progress"
     assert verdicts["targets-met"] == "missed"
     names = {"ols": "least squares", "no_progress": "no progress"}
+    assert frontier.crps_verdict(("ols", "mean_line", "no_progress"), names) == (
+        "does not beat least squares, mean_line or no progress"
+    )
     assert frontier.crps_verdict(("ols", "no_progress"), names) == (
-        "does not beat least squares, no progress"
+        "does not beat least squares or no progress"
     )
     better = _pooled({"headline": 0.05, "ols": 0.08, "mean_line": 0.20, "no_progress": 0.10})
     assert frontier.record_verdicts(better)["targets-met"] == "met"

@@ -292,7 +292,9 @@ def crps_verdict(not_beaten: Sequence[str] | None, names: Mapping[str, str] | No
         return "cannot be scored (no refit passed the gate)"
     if not not_beaten:
         return "beats every baseline"
-    return "does not beat " + ", ".join((names or {}).get(m, m) for m in not_beaten)
+    named = [(names or {}).get(m, m) for m in not_beaten]
+    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
+    return "does not beat " + listed
 
 
 def publish() -> SimpleNamespace:
