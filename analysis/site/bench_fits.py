@@ -27,6 +27,14 @@ COMPARED = ("hardware_burden", "polynomial", False)
 """The fit sampled again with PyMC's default NUTS."""
 
 
+def compared_label() -> str:
+    """The label of the compared fit, as the book's fits name it."""
+    from analysis.models import fit_label
+
+    measure, form, trend = COMPARED
+    return fit_label(form, trend, "normal", tag=measure)
+
+
 def _fit_record(book: Any, wall: float) -> dict[str, Any]:
     diag = book.fit.diagnostics.iloc[0]
     sample_s = float(book.fit.timings.get("sample_s", float("nan")))
@@ -100,7 +108,7 @@ def time_pymc_nuts() -> dict[str, Any]:
     ess = az.ess(idata, var_names=names, method="bulk")
     min_ess = float(min(float(ess[v].min()) for v in names))
     return {
-        "fit": f"{COMPARED[0]} / {COMPARED[1]} / {'trend' if COMPARED[2] else 'no-trend'}",
+        "fit": compared_label(),
         "wall_s": wall,
         "sample_s": sampling,
         "min_ess_bulk": min_ess,
@@ -204,9 +212,7 @@ def run() -> dict[str, Any]:
         start = time.perf_counter()
         time_book_fits()
         warm_total = time.perf_counter() - start
-    nutpie_fit = next(
-        f for f in fits if f["fit"] == "hardware_burden / polynomial / no-trend / normal"
-    )
+    nutpie_fit = next(f for f in fits if f["fit"] == compared_label())
     pymc = time_pymc_nuts()
     return {
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},

@@ -32,9 +32,10 @@ def publish(path: Path = JSON_PATH, build_times: Path = BUILD_TIMES_PATH) -> Non
     setup_chapter()
     from IPython.display import Markdown
 
+    table = build_table(build_times)
     glue_value("appendix-build-status", Markdown(build_status(build_times)))
-    glue_value("appendix-build-table", build_table(build_times))
-    glue_value("appendix-build-answer", Markdown(build_answer(build_table(build_times))))
+    glue_value("appendix-build-table", table)
+    glue_value("appendix-build-answer", Markdown(build_answer(table)))
 
     if not path.exists():
         glue_value(
