@@ -26,9 +26,9 @@ from analysis.projection.frontier import headline_table
 from analysis.vocab.forms import FORMS
 
 PINNED_DATA = {
-    "papers.csv": "2ba528085174789e10cd1ac90eb2194b93b0c0ec79b8c66753809ba83272b033",
-    "results.csv": "28896264380bf654053ce642f2959a70ef8d4dd4e34f63272d399e44790777b8",
-    "compute.csv": "7ce22014d97d7d6e2a08edc24b3e88c096bddc5c036e132563049eab900f2190",
+    "papers.csv": "7b916b794865be16889a6ff8098687fa247c5b48119b2de0e67fceab888a1090",
+    "results.csv": "cf836c540a73c1020b14d8e7a72922a1629055c23a3e4d25da7dcc4120ea99d1",
+    "compute.csv": "35330e5216d1997449dda14a6e84c651e2d9372989389279442196479f55435e",
     "hardware.csv": "04ce8d65033ff16fbfc98d5eabcd3773290f53e01b28a88c60f9223711a43faa",
 }
 """sha256 of the tables the keys were recorded on."""
@@ -36,10 +36,10 @@ PINNED_DATA = {
 MODEL_SOURCE_SHA256 = "430cc6083d73302ef9de9249035920854a72ee3532a84441ca693855ef426ce0"
 
 BOOK_FIT_KEYS = {
-    "hardware_burden/polynomial/static": "a3d8a3a0e7b23ee9364c0de7c22780f9",
-    "hardware_burden/polynomial/trend": "5dd48053ec8c0c1de7af350e8b4bf181",
-    "hardware_burden/exponential/static": "2784de40b6b2d673fb7e0bebffc40889",
-    "hardware_burden/exponential/trend": "f65a4cb1fca8d3c93fa11cb3cb9ce7c7",
+    "hardware_burden/polynomial/static": "b838c60a2da03be75615e532cfe865ba",
+    "hardware_burden/polynomial/trend": "5df7bd0b3042ce0534a51a25c5f8630c",
+    "hardware_burden/exponential/static": "0a23e2b319abb3b52669988c2c12f33e",
+    "hardware_burden/exponential/trend": "48df2aed32a24851e0f5bc974a489cb0",
     "network_operations/polynomial/static": "ba3f28abfd4cd0086a0270d605f68b47",
     "network_operations/polynomial/trend": "c94d6f4d8f7f0a3af55b152a61f31cf7",
     "network_operations/exponential/static": "148f850e72d4838cf1c94aa8d214358c",
@@ -48,15 +48,15 @@ BOOK_FIT_KEYS = {
     "flops_per_pass/polynomial/trend": "8341c6d1a024ff5112665d6ce50911e6",
     "flops_per_pass/exponential/static": "0118c7cdec4a50b56a33f701544e09b7",
     "flops_per_pass/exponential/trend": "c56888417fb85bcdb9f6be64dfda57c2",
-    "epoch_estimate/polynomial/static": "e59d2475efc909f182b4f50328025a81",
-    "epoch_estimate/polynomial/trend": "a57f8a0ee3836f0c7ce1ae6abc8601b0",
-    "epoch_estimate/exponential/static": "559e2a6037f64537e3cfc3b4517fa757",
-    "epoch_estimate/exponential/trend": "6f7391c10bb2179664f62297cf7f45ac",
+    "epoch_estimate/polynomial/static": "1b46f20dd8516b219f13e94cfc091a6d",
+    "epoch_estimate/polynomial/trend": "882b91c94441f1e0799494b74dd55501",
+    "epoch_estimate/exponential/static": "291510e9cfaf9c928fc32b4abdedf10e",
+    "epoch_estimate/exponential/trend": "568ce67452a6ec1d664e04aa2113e473",
     "latent/polynomial": "91e734879df61075270fcfd27d136666",
     "latent/exponential": "42c5b914066070db1b564a5b38b4f6e8",
-    "frontier/polynomial": "9529dea7c71805a7ff10fcde5e283a4d",
-    "frontier/exponential": "2708c03fbc0bbf28380c8ab759473882",
-    "frontier/floor": "f746f20c174b6018f8d9e07c67368d96",
+    "frontier/polynomial": "624cbbdecb8972104aea04b57fca60ec",
+    "frontier/exponential": "247e4bccca732bcb60734a90c5354195",
+    "frontier/floor": "4ce19359154c39db066b17b0124c4378",
 }
 
 
