@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -63,10 +64,24 @@ def _edit_one_chapter(root: Path) -> None:
     chapter.write_text(edited_chapter_text(chapter.read_text(encoding="utf-8")), encoding="utf-8")
 
 
+EDITED_ASSUMPTION = re.compile(r"^(?P<key>  pue_high: )(?P<value>[0-9.]+)$", re.M)
+"""The assumption the benchmark changes: the upper end of the data centres' PUE."""
+
+
+def edited_assumptions_text(text: str) -> str:
+    """``text`` with the upper PUE raised by 0.01, as a researcher trying a scenario would (a
+    change of value: editing a comment re-executes no chapter); raises when the key is missing."""
+    match = EDITED_ASSUMPTION.search(text)
+    if match is None:
+        raise ValueError("config/assumptions.yaml has no 'pue_high' line to edit")
+    value = f"{float(match['value']) + 0.01:.2f}"
+    return text[: match.start("value")] + value + text[match.end("value") :]
+
+
 def _edit_assumptions(root: Path) -> None:
-    """Change the assumptions file (a comment), as a researcher trying a scenario would."""
+    """Change one value of the assumptions file."""
     config = root / "config" / "assumptions.yaml"
-    config.write_text(config.read_text(encoding="utf-8") + "\n# edited by the build benchmark\n")
+    config.write_text(edited_assumptions_text(config.read_text(encoding="utf-8")), encoding="utf-8")
 
 
 def _executed_since(root: Path, since: float) -> list[str]:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import html
+import json
 import os
 import re
 import shutil
 from pathlib import Path
 from typing import Any
 
+import yaml
 from docutils import nodes
 from sphinx.application import Sphinx
 
@@ -94,12 +96,27 @@ def inputs_digest(patterns: list[str], root: Path = REPO_ROOT) -> str:
 
 
 def files_digest(files: list[Path], root: Path) -> str:
-    """SHA-256 over the names (relative to ``root``) and contents of ``files``."""
+    """SHA-256 over the names (relative to ``root``) and contents of ``files``; a YAML file
+    counts by the values it holds (:func:`file_content`), so editing its comments or layout
+    re-executes no chapter."""
     digest = hashlib.sha256()
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(path.read_bytes())
+        digest.update(file_content(path))
     return digest.hexdigest()
+
+
+def file_content(path: Path) -> bytes:
+    """What a chapter reads of ``path``: a YAML file's parsed values as canonical JSON (its bytes
+    when it does not parse, so the chapter runs and reports the error), any other file's bytes."""
+    raw = path.read_bytes()
+    if path.suffix not in (".yaml", ".yml"):
+        return raw
+    try:
+        values = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+    return json.dumps(values, sort_keys=True, default=str).encode()
 
 
 def front_matter(source: str) -> str:

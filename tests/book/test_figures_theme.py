@@ -123,6 +123,23 @@ def test_inputs_digest_follows_contents(tmp_path: Path) -> None:
     assert inputs_digest(["config/*.yaml"], tmp_path) != before
 
 
+def test_a_yaml_input_counts_by_its_values_not_its_comments(tmp_path: Path) -> None:
+    from analysis.site.sphinx_ext import inputs_digest
+
+    (tmp_path / "config").mkdir()
+    config = tmp_path / "config" / "assumptions.yaml"
+    config.write_text("energy:\n  pue_high: 1.58\n")
+    before = inputs_digest(["config/*.yaml"], tmp_path)
+    config.write_text("# why 1.58\nenergy:\n    pue_high: 1.58  # Strubell et al.\n")
+    assert inputs_digest(["config/*.yaml"], tmp_path) == before
+    config.write_text("energy:\n  pue_high: 1.59\n")
+    assert inputs_digest(["config/*.yaml"], tmp_path) != before
+    config.write_text("energy: [unclosed\n")
+    broken = inputs_digest(["config/*.yaml"], tmp_path)
+    config.write_text("energy: [unclosed  \n")
+    assert inputs_digest(["config/*.yaml"], tmp_path) != broken, "unparsable: counted by bytes"
+
+
 def test_digest_cell_only_in_executed_chapters() -> None:
     from analysis.site.sphinx_ext import add_inputs_digest
 

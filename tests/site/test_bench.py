@@ -93,6 +93,26 @@ def test_the_one_chapter_edit_changes_that_chapter_s_code() -> None:
     assert front_matter(edited) == front_matter(text)
 
 
+def test_the_assumptions_edit_changes_a_value_the_chapters_read(tmp_path) -> None:
+    import pytest
+
+    from analysis.paths import REPO_ROOT
+    from analysis.projection.assumptions import load_assumptions
+    from analysis.site.bench_build import edited_assumptions_text
+    from analysis.site.sphinx_ext import file_content
+
+    config = REPO_ROOT / "config" / "assumptions.yaml"
+    text = config.read_text(encoding="utf-8")
+    edited = tmp_path / "assumptions.yaml"
+    edited.write_text(edited_assumptions_text(text), encoding="utf-8")
+    before, after = load_assumptions(config), load_assumptions(edited)
+    assert after.pue_high == pytest.approx(before.pue_high + 0.01)
+    assert len(edited.read_text(encoding="utf-8").splitlines()) == len(text.splitlines())
+    assert file_content(edited) != file_content(config), "a value edit re-executes chapters"
+    with pytest.raises(ValueError, match="pue_high"):
+        edited_assumptions_text("energy:\n  pue_low: 1.1\n")
+
+
 def test_an_edit_step_that_re_executed_nothing_is_not_reported_as_measured(tmp_path) -> None:
     import json
 
