@@ -15,6 +15,7 @@ from analysis.models.checks import log10_error_loglik, task_loo
 from analysis.models.fit import (
     BOOK_MEASURES,
     DEFAULT_SETTINGS,
+    LOW_RANK_SETTINGS,
     MIN_SERIES_ROWS,
     MIN_SERIES_SPAN,
     MIN_YEAR_SPAN,
@@ -58,6 +59,7 @@ __all__ = [
     "DEFAULT_SETTINGS",
     "LATENT_PRIOR",
     "LIKELIHOODS",
+    "LOW_RANK_SETTINGS",
     "MIN_SERIES_ROWS",
     "MIN_SERIES_SPAN",
     "MIN_YEAR_SPAN",

@@ -1,4 +1,4 @@
-"""Fitting: compile, sample with nutpie, escalate once on a failed gate, and the fit object.
+"""Fitting: compile, sample with nutpie, escalate on a failed gate, and the fit object.
 
 Posteriors are cached (:mod:`analysis.models.cache`); every fit passes the diagnostics gate
 (:mod:`analysis.models.diagnostics`) or raises.
@@ -51,11 +51,17 @@ class SamplerSettings:
 DEFAULT_SETTINGS = SamplerSettings()
 STRICT_SETTINGS = SamplerSettings(tune=3000, draws=3000, target_accept=0.999)
 """Second attempt for a default-settings fit that fails the gate (smaller steps, longer tuning)."""
+LOW_RANK_SETTINGS = SamplerSettings(tune=3000, draws=3000, target_accept=0.999, low_rank=True)
+"""Third attempt: the strict settings with a low-rank mass matrix, which adapts to correlations
+between parameters (a series' slope and its trend) that a diagonal one cannot."""
 
 
-def _escalation(settings: SamplerSettings) -> list[SamplerSettings]:
-    """Settings to try in turn: the default ones escalate once to :data:`STRICT_SETTINGS`."""
-    return [settings, STRICT_SETTINGS] if settings == DEFAULT_SETTINGS else [settings]
+def escalation(settings: SamplerSettings) -> list[SamplerSettings]:
+    """Settings to try in turn: the default ones escalate to :data:`STRICT_SETTINGS`, then to
+    :data:`LOW_RANK_SETTINGS`; any other settings are tried alone."""
+    if settings != DEFAULT_SETTINGS:
+        return [settings]
+    return [settings, STRICT_SETTINGS, LOW_RANK_SETTINGS]
 
 
 _COMPILED: dict[tuple[int, int, bool, str], Any] = {}
@@ -288,7 +294,7 @@ def _checked_posterior(
     settings: SamplerSettings,
     timings: dict[str, float],
 ) -> tuple[az.InferenceData, bool, pd.DataFrame, SamplerSettings]:
-    """Load or sample a posterior, escalating once (see :func:`_escalation`) if it fails the gate.
+    """Load or sample a posterior, escalating (see :func:`escalation`) while it fails the gate.
 
     Returns (posterior, cache hit, diagnostics row, the settings that made the posterior) and
     records the whole time taken as ``timings["total_s"]``.
@@ -306,7 +312,7 @@ def _checked_posterior(
     def diagnose(idata: az.InferenceData) -> pd.DataFrame:
         return diagnostics.stored_fit_diagnostics(idata, names, label)
 
-    attempts = _escalation(settings)
+    attempts = escalation(settings)
     last = cache.gated_posterior(attempts, key_of, sample_and_check, diagnose, kind)[-1]
     timings["total_s"] = time.perf_counter() - start
     return last.idata, last.hit, last.diagnostics, last.settings
@@ -334,6 +340,7 @@ def _make_fit(
     table.insert(1, "n_obs", len(design.y))
     table.insert(2, "n_series", len(design.series))
     table["target_accept"] = attempt.target_accept
+    table["low_rank"] = attempt.low_rank
     if gate:
         diagnostics.check_gate(table)
     return ScalingFit(

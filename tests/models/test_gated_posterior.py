@@ -82,3 +82,32 @@ def test_diagnostics_are_cached_with_the_posterior_and_not_recomputed(
     assert again["fit"].iloc[0] == "loaded"
     columns = [c for c in first.columns if c != "fit"]
     pd.testing.assert_frame_equal(first[columns], again[columns], check_dtype=False)
+
+
+def test_a_default_fit_escalates_to_smaller_steps_then_to_a_low_rank_mass_matrix() -> None:
+    from analysis.models.fit import (
+        DEFAULT_SETTINGS,
+        LOW_RANK_SETTINGS,
+        STRICT_SETTINGS,
+        SamplerSettings,
+        escalation,
+    )
+
+    steps = escalation(DEFAULT_SETTINGS)
+    assert steps == [DEFAULT_SETTINGS, STRICT_SETTINGS, LOW_RANK_SETTINGS]
+    assert [s.low_rank for s in steps] == [False, False, True]
+    assert STRICT_SETTINGS.target_accept > DEFAULT_SETTINGS.target_accept
+    custom = SamplerSettings(draws=200)
+    assert escalation(custom) == [custom]
+
+
+def test_the_gate_tries_a_third_attempt_after_two_failures(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("COMPLIM_POSTERIOR_CACHE", str(tmp_path))
+    tried: list[str] = []
+    attempts = cache.gated_posterior(
+        ["quick", "strict", "low_rank"],
+        lambda s: f"key-{s}",
+        lambda s: tried.append(s) or _idata(1.0),
+        lambda idata: pd.DataFrame({"passed": [tried[-1] == "low_rank"]}),
+    )
+    assert tried == ["quick", "strict", "low_rank"] and attempts[-1].passed

@@ -616,6 +616,10 @@ def methods_report() -> None:
         for b in all_fits()
     )
     glue_value("methods-n-escalated", int(escalated))
+    glue_value(
+        "methods-n-low-rank",
+        int(sum(bool(b.fit.diagnostics["low_rank"].iloc[0]) for b in all_fits())),
+    )
     _glue_measurement_model()
     ols = imagenet_ols()
     glue_value("methods-ols-imagenet-n", int(ols["n"]))
