@@ -17,7 +17,7 @@ ARXIV_ABS_URL = re.compile(r"^https://arxiv\.org/abs/\d{4}\.\d{4,5}$")
 REPOSITORY_URL = re.compile(r"^https://github\.com/[\w.-]+/[\w.-]+")
 COMMIT = re.compile(r"\b[0-9a-f]{40}\b")
 HOURS_CONVERSION = re.compile(r"converted|=\s*[\d,.]+\s*(?:[\w-]+-)?hours|x 24")
-FACT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9.]+)+$")
+FACT_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9.+]+)+$")
 
 
 def load_rows() -> list[dict[str, str]]:
