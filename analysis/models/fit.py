@@ -51,7 +51,7 @@ class SamplerSettings:
 DEFAULT_SETTINGS = SamplerSettings()
 STRICT_SETTINGS = SamplerSettings(tune=3000, draws=3000, target_accept=0.999)
 """Second attempt for a default-settings fit that fails the gate (smaller steps, longer tuning)."""
-LOW_RANK_SETTINGS = SamplerSettings(tune=3000, draws=3000, target_accept=0.999, low_rank=True)
+LOW_RANK_SETTINGS = replace(STRICT_SETTINGS, low_rank=True)
 """Third attempt: the strict settings with a low-rank mass matrix, which adapts to correlations
 between parameters (a series' slope and its trend) that a diagonal one cannot."""
 

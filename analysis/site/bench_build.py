@@ -64,7 +64,7 @@ def _edit_one_chapter(root: Path) -> None:
     chapter.write_text(edited_chapter_text(chapter.read_text(encoding="utf-8")), encoding="utf-8")
 
 
-EDITED_ASSUMPTION = re.compile(r"^(?P<key>  pue_high: )(?P<value>[0-9.]+)$", re.M)
+EDITED_ASSUMPTION = re.compile(r"^  pue_high: (?P<value>[0-9.]+)$", re.M)
 """The assumption the benchmark changes: the upper end of the data centres' PUE."""
 
 

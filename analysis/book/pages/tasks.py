@@ -608,18 +608,15 @@ def methods_report() -> None:
         ("strict-target-accept", strict.target_accept),
     ):
         glue_value(f"methods-{name}", value)
-    table = diagnostics_table()
+    fits = all_fits()
+    table = diagnostics_table(fits)
     glue_value("methods-diagnostics", table)
     glue_value("methods-n-fits", len(table))
-    escalated = sum(
-        float(b.fit.diagnostics["target_accept"].iloc[0]) > settings.target_accept
-        for b in all_fits()
-    )
-    glue_value("methods-n-escalated", int(escalated))
+    attempts = pd.concat([b.fit.diagnostics for b in fits], ignore_index=True)
     glue_value(
-        "methods-n-low-rank",
-        int(sum(bool(b.fit.diagnostics["low_rank"].iloc[0]) for b in all_fits())),
+        "methods-n-escalated", int((attempts["target_accept"] > settings.target_accept).sum())
     )
+    glue_value("methods-n-low-rank", int(attempts["low_rank"].sum()))
     _glue_measurement_model()
     ols = imagenet_ols()
     glue_value("methods-ols-imagenet-n", int(ols["n"]))
