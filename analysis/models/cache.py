@@ -7,12 +7,14 @@ neither compiles nor samples.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import inspect
 import json
 import os
 import pickle
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -126,15 +128,34 @@ def _pickle_to(value: object, path: Path) -> None:
         pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
 
 
+@contextmanager
+def exclusive(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path``'s lock file: chapters executed in parallel that need
+    the same posterior or derived value compute it once (the second waits, then loads it)."""
+    lock = path.with_name(path.name + ".lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def cached_posterior(
     key: str, sample: Callable[[], az.InferenceData], label: str = "fit"
 ) -> tuple[az.InferenceData, bool]:
-    """Load the posterior for ``key``, or make it with ``sample`` and store it: (idata, hit)."""
+    """Load the posterior for ``key``, or make it with ``sample`` and store it: (idata, hit).
+    A miss is sampled under :func:`exclusive`, so two processes never sample one key twice."""
     cached = load_cached(key, label)
     if cached is not None:
         return cached, True
-    idata = sample()
-    save_cached(key, idata, label)
+    with exclusive(cache_path(key, label)):
+        cached = load_cached(key, label)
+        if cached is not None:
+            return cached, True
+        idata = sample()
+        save_cached(key, idata, label)
     return idata, False
 
 
@@ -149,15 +170,28 @@ def cached_value(key: str, compute: Callable[[], T], label: str) -> tuple[T, boo
     chapters that read it compute it once: (value, hit). The file is this machine's own cache,
     written atomically and read back only under its own key; an unreadable one is recomputed."""
     path = posterior_cache_dir() / f"{label}-{key}.pkl"
-    if path.exists():
-        try:
-            with path.open("rb") as f:
-                return pickle.load(f), True
-        except UNREADABLE_PICKLE:
-            pass  # a damaged or stale file: computed afresh and rewritten below
-    value = compute()
-    _write_atomically(path, lambda tmp: _pickle_to(value, tmp))
+    found = _read_value(path)
+    if found is not None:
+        return found[0], True
+    with exclusive(path):
+        found = _read_value(path)
+        if found is not None:
+            return found[0], True
+        value = compute()
+        _write_atomically(path, lambda tmp: _pickle_to(value, tmp))
     return value, False
+
+
+def _read_value(path: Path) -> tuple[Any] | None:
+    """The value pickled at ``path`` (in a 1-tuple), or None if it is missing or unreadable
+    (a damaged or stale file is then computed afresh and rewritten)."""
+    if not path.exists():
+        return None
+    try:
+        with path.open("rb") as f:
+            return (pickle.load(f),)
+    except UNREADABLE_PICKLE:
+        return None
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,40 @@ def test_a_damaged_derived_value_is_recomputed_and_rewritten(cache_dir):
     assert cache.cached_value("k1", lambda: [3.0], "derived") == ([2.0], True)
 
 
+def test_two_processes_needing_one_value_compute_it_once(cache_dir):
+    """Chapters executed in parallel: the second process waits for the first one's value."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    log = cache_dir / "computed.log"
+    processes = [
+        context.Process(target=_slow_cached_value, args=(str(cache_dir), str(log)))
+        for _ in range(3)
+    ]
+    for process in processes:
+        process.start()
+    for process in processes:
+        process.join(timeout=60)
+    assert [process.exitcode for process in processes] == [0, 0, 0]
+    assert log.read_text().count("computed") == 1
+    assert cache.cached_value("shared", lambda: "recomputed", "derived") == ("value", True)
+
+
+def _slow_cached_value(cache_dir: str, log: str) -> None:
+    import os
+    import time
+
+    os.environ["COMPLIM_POSTERIOR_CACHE"] = cache_dir
+
+    def compute() -> str:
+        with open(log, "a") as handle:
+            handle.write("computed\n")
+        time.sleep(0.5)
+        return "value"
+
+    cache.cached_value("shared", compute, "derived")
+
+
 def test_the_source_digest_follows_the_code():
     from analysis.checks import frontier_backtest as bt
 
