@@ -5,7 +5,8 @@
 * under every figure whose files were exported, adds "Download · Data · Cite";
 * points reader tables' CSV links at ``tables/`` and loads their sort-and-filter script;
 * copies the curated tables into the site under ``data/``;
-* puts the version and the build date in the footer.
+* puts the version and the build date in the footer;
+* reads (and so executes) the chapters in parallel processes (:func:`build_jobs`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,16 @@ VEGA_BUNDLE = "complim-vega.js"
 STATIC_DIR = GENERATED_DIR / "static"
 SITE_DIR = GENERATED_DIR / "site"
 DATA_SUFFIXES = (".csv", ".json", ".bib")
+JOBS_VARIABLE = "COMPLIM_BUILD_JOBS"
+PARALLEL_SAFE_EXTENSIONS = (
+    "sphinx_multitoc_numbering",
+    "sphinx_jupyterbook_latex",
+    "sphinx-mathjax-offline",
+)
+"""Extensions Jupyter Book loads that do not declare ``parallel_read_safe`` but keep no state per
+document: section numbers are assigned after reading, from the merged tables of contents; the
+LaTeX settings are fixed when the builder starts, before any reading process forks; the MathJax
+files are static paths."""
 
 
 def write_vega_bundle(static_dir: Path = STATIC_DIR) -> Path:
@@ -79,43 +90,62 @@ def copy_data_files(site_dir: Path = SITE_DIR, data_dir: Path = DATA_DIR) -> lis
 
 def chapter_inputs(source: str) -> list[str]:
     """Glob patterns of the files a chapter depends on: the defaults plus its front matter's
-    ``complim_inputs: [config/assumptions.yaml, ...]``."""
+    ``complim_inputs: [config/assumptions.yaml, ...]``. A YAML file may be narrowed to one
+    top-level section (``config/assumptions.yaml#projection``, one entry per section): the
+    chapter then re-executes only when a value of that section changes."""
     match = INPUTS_KEY.search(front_matter(source))
     extra = [f.strip().strip("'\"") for f in match["files"].split(",")] if match else []
     return [*DEFAULT_INPUTS, *[f for f in extra if f]]
 
 
+def split_section(pattern: str) -> tuple[str, str | None]:
+    """``'config/assumptions.yaml#projection'`` → ``('config/assumptions.yaml', 'projection')``."""
+    path, _, section = pattern.partition("#")
+    return path, section or None
+
+
 def input_files(patterns: list[str], root: Path = REPO_ROOT) -> list[Path]:
     """Every file matching ``patterns`` under ``root``, pattern by pattern, sorted."""
-    return [path for p in patterns for path in sorted(root.glob(p)) if path.is_file()]
+    return [path for _, _, path in _matched(patterns, root)]
+
+
+def _matched(patterns: list[str], root: Path) -> list[tuple[str, str | None, Path]]:
+    """(pattern, section, file) for every file each pattern matches, pattern by pattern."""
+    found = []
+    for pattern in patterns:
+        glob, section = split_section(pattern)
+        found += [(glob, section, p) for p in sorted(root.glob(glob)) if p.is_file()]
+    return found
 
 
 def inputs_digest(patterns: list[str], root: Path = REPO_ROOT) -> str:
-    """SHA-256 over the names and contents of every file matching ``patterns``."""
-    return files_digest(input_files(patterns, root), root)
-
-
-def files_digest(files: list[Path], root: Path) -> str:
-    """SHA-256 over the names (relative to ``root``) and contents of ``files``; a YAML file
-    counts by the values it holds (:func:`file_content`), so editing its comments or layout
-    re-executes no chapter."""
+    """SHA-256 over the names and contents (or named sections) of the files of ``patterns``."""
     digest = hashlib.sha256()
-    for path in files:
+    for _, section, path in _matched(patterns, root):
         digest.update(path.relative_to(root).as_posix().encode())
-        digest.update(file_content(path))
+        if section is not None:
+            digest.update(f"#{section}".encode())
+        digest.update(file_content(path, section))
     return digest.hexdigest()
 
 
-def file_content(path: Path) -> bytes:
-    """What a chapter reads of ``path``: a YAML file's parsed values as canonical JSON (its bytes
-    when it does not parse, so the chapter runs and reports the error), any other file's bytes."""
+def file_content(path: Path, section: str | None = None) -> bytes:
+    """What a chapter reads of ``path``: a YAML file's parsed values (only ``section``'s, when
+    given) as canonical JSON (its bytes when it does not parse, so the chapter runs and reports
+    the error), any other file's bytes. A section the file lacks is an error."""
     raw = path.read_bytes()
     if path.suffix not in (".yaml", ".yml"):
+        if section is not None:
+            raise ValueError(f"{path.name}#{section}: only a YAML file has sections")
         return raw
     try:
         values = yaml.safe_load(raw)
     except yaml.YAMLError:
         return raw
+    if section is not None:
+        if not isinstance(values, dict) or section not in values:
+            raise ValueError(f"{path.name}#{section}: the file has no top-level '{section}'")
+        values = values[section]
     return json.dumps(values, sort_keys=True, default=str).encode()
 
 
@@ -170,8 +200,9 @@ def add_inputs_digest(app: Sphinx, docname: str, source: list[str]) -> None:
     if "```{code-cell}" not in text:
         return
     root = Path(app.srcdir) if app is not None else REPO_ROOT
-    files = input_files(chapter_inputs(text), root)
-    source[0] = text + DIGEST_CELL.format(digest=files_digest(files, root))
+    patterns = chapter_inputs(text)
+    files = input_files(patterns, root)
+    source[0] = text + DIGEST_CELL.format(digest=inputs_digest(patterns, root))
     env = getattr(app, "env", None)
     if env is not None:
         for path in files:
@@ -248,8 +279,29 @@ def tidy_page_scripts(
     context["script_files"] = kept
 
 
+def build_jobs(environ: dict[str, str] | None = None) -> int:
+    """Processes that read the chapters: ``COMPLIM_BUILD_JOBS`` (1 = serial), else up to two,
+    one per core. Jupyter Book 1 has no ``-j`` option, so the extension sets it."""
+    value = (os.environ if environ is None else environ).get(JOBS_VARIABLE, "").strip()
+    if not value:
+        return max(1, min(2, os.cpu_count() or 1))
+    if not value.isdigit() or int(value) < 1:
+        raise ValueError(f"{JOBS_VARIABLE}={value!r}: give a whole number of processes, 1 or more")
+    return int(value)
+
+
+def enable_parallel_reading(app: Sphinx, jobs: int) -> None:
+    """Read with ``jobs`` processes, vouching for :data:`PARALLEL_SAFE_EXTENSIONS`."""
+    for name in PARALLEL_SAFE_EXTENSIONS:
+        if name in app.extensions:
+            app.extensions[name].parallel_read_safe = True
+    app.parallel = jobs
+
+
 def on_config_inited(app: Sphinx, config: Any) -> None:
-    """Register the generated static and extra paths, the Vega bundle and the footer."""
+    """Register the generated static and extra paths, the Vega bundle and the footer, and set
+    the number of reading processes."""
+    enable_parallel_reading(app, build_jobs())
     write_vega_bundle()
     copy_data_files()
     FIGURES_DIR.mkdir(parents=True, exist_ok=True)

@@ -186,3 +186,71 @@ def test_inputs_are_sphinx_dependencies_of_the_chapter(tmp_path: Path) -> None:
     assert str(config) in noted
     add_inputs_digest(app, "b", ["# prose only\n"])  # type: ignore[arg-type]
     assert noted.count(str(config)) == 1
+
+
+def test_a_yaml_section_input_counts_only_that_section(tmp_path: Path) -> None:
+    from analysis.site.sphinx_ext import inputs_digest
+
+    (tmp_path / "config").mkdir()
+    config = tmp_path / "config" / "assumptions.yaml"
+    config.write_text("energy:\n  pue_high: 1.58\nprojection:\n  year: 2020\n")
+    section = ["config/assumptions.yaml#projection"]
+    before = inputs_digest(section, tmp_path)
+    whole = inputs_digest(["config/assumptions.yaml"], tmp_path)
+    config.write_text("energy:\n  pue_high: 1.7\nprojection:\n  year: 2020\n")
+    assert inputs_digest(section, tmp_path) == before, "another section's edit re-executes"
+    assert inputs_digest(["config/assumptions.yaml"], tmp_path) != whole
+    config.write_text("energy:\n  pue_high: 1.7\nprojection:\n  year: 2030\n")
+    assert inputs_digest(section, tmp_path) != before
+
+
+def test_a_missing_section_or_a_section_of_a_table_is_an_error(tmp_path: Path) -> None:
+    from analysis.site.sphinx_ext import inputs_digest
+
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "assumptions.yaml").write_text("energy:\n  pue_high: 1.58\n")
+    (tmp_path / "config" / "rows.csv").write_text("a\n1\n")
+    with pytest.raises(ValueError, match=r"assumptions.yaml#projection: the file has no"):
+        inputs_digest(["config/assumptions.yaml#projection"], tmp_path)
+    with pytest.raises(ValueError, match=r"rows.csv#a: only a YAML file has sections"):
+        inputs_digest(["config/rows.csv#a"], tmp_path)
+
+
+def test_every_section_a_chapter_declares_exists() -> None:
+    from analysis.site.sphinx_ext import REPO_ROOT, chapter_inputs, inputs_digest
+
+    sections = [
+        pattern
+        for chapter in sorted((REPO_ROOT / "book").glob("*.md"))
+        for pattern in chapter_inputs(chapter.read_text(encoding="utf-8"))
+        if "#" in pattern
+    ]
+    assert sections, "the backtest chapter declares assumption sections"
+    for pattern in sections:
+        inputs_digest([pattern])
+
+
+def test_build_jobs_reads_the_variable_and_refuses_nonsense() -> None:
+    from analysis.site.sphinx_ext import JOBS_VARIABLE, build_jobs
+
+    assert build_jobs({JOBS_VARIABLE: "1"}) == 1
+    assert build_jobs({JOBS_VARIABLE: " 3 "}) == 3
+    assert 1 <= build_jobs({}) <= 2
+    for bad in ("0", "two", "-1"):
+        with pytest.raises(ValueError, match=JOBS_VARIABLE):
+            build_jobs({JOBS_VARIABLE: bad})
+
+
+def test_parallel_reading_vouches_only_for_the_listed_extensions() -> None:
+    from types import SimpleNamespace
+
+    from analysis.site.sphinx_ext import enable_parallel_reading
+
+    listed = SimpleNamespace(parallel_read_safe=None)
+    other = SimpleNamespace(parallel_read_safe=None)
+    app = SimpleNamespace(
+        extensions={"sphinx_multitoc_numbering": listed, "someone_else": other}, parallel=0
+    )
+    enable_parallel_reading(app, 2)  # type: ignore[arg-type]
+    assert app.parallel == 2 and listed.parallel_read_safe is True
+    assert other.parallel_read_safe is None
