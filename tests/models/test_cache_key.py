@@ -26,9 +26,9 @@ from analysis.projection.frontier import headline_table
 from analysis.vocab.forms import FORMS
 
 PINNED_DATA = {
-    "papers.csv": "7b916b794865be16889a6ff8098687fa247c5b48119b2de0e67fceab888a1090",
-    "results.csv": "cf836c540a73c1020b14d8e7a72922a1629055c23a3e4d25da7dcc4120ea99d1",
-    "compute.csv": "35330e5216d1997449dda14a6e84c651e2d9372989389279442196479f55435e",
+    "papers.csv": "3f003d76af2c09a61c0430af94ac1d6def540663fd5856e274d7f1c7582fae3c",
+    "results.csv": "05ab9a54f7e6d6ec35b5febc3b95c9a1d0384d0d847ad1c71e68b35f11caafb3",
+    "compute.csv": "0e3aa86702f51600e8ec5fd7dc165ea0a35b42ceacde8e107bb50afa61ca25ca",
     "hardware.csv": "04ce8d65033ff16fbfc98d5eabcd3773290f53e01b28a88c60f9223711a43faa",
 }
 """sha256 of the tables the keys were recorded on."""
@@ -36,10 +36,10 @@ PINNED_DATA = {
 MODEL_SOURCE_SHA256 = "430cc6083d73302ef9de9249035920854a72ee3532a84441ca693855ef426ce0"
 
 BOOK_FIT_KEYS = {
-    "hardware_burden/polynomial/static": "b838c60a2da03be75615e532cfe865ba",
-    "hardware_burden/polynomial/trend": "5df7bd0b3042ce0534a51a25c5f8630c",
-    "hardware_burden/exponential/static": "0a23e2b319abb3b52669988c2c12f33e",
-    "hardware_burden/exponential/trend": "48df2aed32a24851e0f5bc974a489cb0",
+    "hardware_burden/polynomial/static": "a5cfa6bbeaf7c23fa8078a0a4899a3e9",
+    "hardware_burden/polynomial/trend": "d264f3593858c7da07015e2ce76feeba",
+    "hardware_burden/exponential/static": "332881445d9971c841788fd314e56207",
+    "hardware_burden/exponential/trend": "8104c06b655eb3e13975fc0d7f1211ce",
     "network_operations/polynomial/static": "ba3f28abfd4cd0086a0270d605f68b47",
     "network_operations/polynomial/trend": "c94d6f4d8f7f0a3af55b152a61f31cf7",
     "network_operations/exponential/static": "148f850e72d4838cf1c94aa8d214358c",
@@ -48,15 +48,15 @@ BOOK_FIT_KEYS = {
     "flops_per_pass/polynomial/trend": "8341c6d1a024ff5112665d6ce50911e6",
     "flops_per_pass/exponential/static": "0118c7cdec4a50b56a33f701544e09b7",
     "flops_per_pass/exponential/trend": "c56888417fb85bcdb9f6be64dfda57c2",
-    "epoch_estimate/polynomial/static": "1b46f20dd8516b219f13e94cfc091a6d",
-    "epoch_estimate/polynomial/trend": "882b91c94441f1e0799494b74dd55501",
-    "epoch_estimate/exponential/static": "291510e9cfaf9c928fc32b4abdedf10e",
-    "epoch_estimate/exponential/trend": "568ce67452a6ec1d664e04aa2113e473",
+    "epoch_estimate/polynomial/static": "e8edb04ba32435cdab864f60337de558",
+    "epoch_estimate/polynomial/trend": "9ebbc16188ed176aab5575f68544ecb5",
+    "epoch_estimate/exponential/static": "93dbcbd16216c4ff0eb60dd5041fa171",
+    "epoch_estimate/exponential/trend": "b1bdab3ca59b325e5d59da02f3b86ea3",
     "latent/polynomial": "91e734879df61075270fcfd27d136666",
     "latent/exponential": "42c5b914066070db1b564a5b38b4f6e8",
-    "frontier/polynomial": "624cbbdecb8972104aea04b57fca60ec",
-    "frontier/exponential": "247e4bccca732bcb60734a90c5354195",
-    "frontier/floor": "4ce19359154c39db066b17b0124c4378",
+    "frontier/polynomial": "2ba3d0af34dd74dbda50aa9b770e0497",
+    "frontier/exponential": "7fb0087b2918e7e014a7d9ab84c5a55d",
+    "frontier/floor": "66bf4b0726b212cae5fc4c427ac9271b",
 }
 
 
