@@ -367,6 +367,15 @@ def run(
     )
 
 
+def cutoffs_not_scored(fits: list[dict[str, object]]) -> list[str]:
+    """Cutoffs of a run's fit log at which every frontier form failed the diagnostics gate:
+    nothing was forecast there, so the pooled scores leave out their later results."""
+    frontier_forms = set(fm.FRONTIER_FORMS)
+    tried = [f["cutoff"] for f in fits if f["form"] in frontier_forms]
+    passed = {f["cutoff"] for f in fits if f["form"] in frontier_forms and f.get("passed")}
+    return [str(c) for c in dict.fromkeys(tried) if c not in passed]
+
+
 def _code_modules() -> list[object]:
     """The modules whose code decides a backtest run's result."""
     from analysis.checks import backtest

@@ -62,6 +62,7 @@ def values(tables) -> dict[str, landing.Traced]:
         },
         tuple(map(str, imagenet["result_id"].head(5))),
         ("ols",),
+        "Every cutoff could be fitted and is scored.",
     )  # fmt: skip
     return landing.landing_values(tables, inputs, headline, backtest)
 

@@ -191,3 +191,31 @@ def test_the_report_names_the_weights_the_headline_stacks(tmp_path):
     assert {r["baseline"] for r in report["crps_differences"]} == {"ols"}
     default = bt.read_report(bt.write_report(run, rows, "training_compute", tmp_path / "c.json"))
     assert default["headline_weights"] == run.final_weights
+
+
+def test_a_cutoff_is_unscored_only_when_every_frontier_form_failed() -> None:
+    fits = [
+        {"cutoff": "2018-01-01", "form": "polynomial", "passed": False},
+        {"cutoff": "2018-01-01", "form": "exponential", "passed": False},
+        {"cutoff": "2019-01-01", "form": "polynomial", "passed": True},
+        {"cutoff": "2019-01-01", "form": "floor", "passed": False},
+        {"cutoff": "2019-01-01", "form": "mean_line", "passed": False},
+        {"cutoff": "2020-01-01", "form": "exponential", "passed": True},
+        {"cutoff": "2020-01-01", "form": "mean_line", "passed": False},
+    ]
+    assert bt.cutoffs_not_scored(fits) == ["2018-01-01"]
+    assert bt.cutoffs_not_scored([f for f in fits if f["cutoff"] != "2018-01-01"]) == []
+
+
+def test_the_backtest_scope_names_the_unscored_cutoffs() -> None:
+    from types import SimpleNamespace
+
+    from analysis.book.pages.frontier import backtest_scope
+
+    failed = [{"cutoff": c, "form": "polynomial", "passed": False} for c in ("2018", "2019")]
+    scope = backtest_scope(SimpleNamespace(fits=failed))  # type: ignore[arg-type]
+    assert "2018 and 2019 cutoffs could not be fitted" in scope
+    passed = [{"cutoff": "2018", "form": "polynomial", "passed": True}]
+    assert backtest_scope(SimpleNamespace(fits=passed)) == (  # type: ignore[arg-type]
+        "Every cutoff could be fitted and is scored."
+    )

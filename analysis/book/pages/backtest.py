@@ -46,6 +46,7 @@ def headline_backtest() -> pd.DataFrame:
     glue_value("backtest-headline-target-50", frontier.target_range("coverage_50"))
     cutoffs = rows.loc[rows["cutoff"] != "pooled", "cutoff"].nunique()
     glue_value("backtest-headline-cutoffs", int(cutoffs))
+    glue_value("backtest-headline-scope", frontier.backtest_scope(frontier.backtest_run()))
     records = rows[rows["target"] == "records"][HEADLINE_COLUMNS]
     return frontier.coverage_percent(records).reset_index(drop=True)
 

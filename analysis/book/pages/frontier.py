@@ -276,6 +276,21 @@ def record_verdicts(pooled: pd.DataFrame) -> dict[str, object]:
     return out
 
 
+def backtest_scope(run: bt.BacktestRun) -> str:
+    """Which cutoffs the pooled backtest scores, as a sentence: all, or all but those at which
+    every form failed the gate (:func:`~analysis.checks.frontier_backtest.cutoffs_not_scored`)."""
+    missing = bt.cutoffs_not_scored(run.fits)
+    if not missing:
+        return "Every cutoff could be fitted and is scored."
+    listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
+    cutoffs = "cutoff" if len(missing) == 1 else "cutoffs"
+    return (
+        f"The {listed} {cutoffs} could not be fitted: every form failed the diagnostics gate"
+        " there, so neither they nor their later results are scored, and the pooled scores speak"
+        " only for the other cutoffs."
+    )
+
+
 def crps_not_beaten(pooled: pd.DataFrame) -> tuple[str, ...] | None:
     """The baselines whose CRPS on later records the headline model does not beat (pooled rows
     of the report); None when the headline has no records score."""
@@ -391,6 +406,7 @@ def publish() -> SimpleNamespace:
     out = GENERATED_DIR / "site" / "reports" / "backtest.json"
     bt.write_report(run, rows, fp.HEADLINE_MEASURE, out, headline_weights=weights)
     glue_value("frontier-backtest-fits", len(run.fits))
+    glue_value("frontier-backtest-scope", backtest_scope(run))
     pit_counts = bt.pit_histogram(run.scores)
     pit = pd.DataFrame({"bin": np.arange(10) / 10 + 0.05, "results": pit_counts})
     chart = (

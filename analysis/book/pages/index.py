@@ -96,6 +96,8 @@ class RecordBacktest:
     result_ids: tuple[str, ...]
     not_beaten: tuple[str, ...] | None
     """:func:`analysis.book.pages.frontier.crps_not_beaten` of the pooled report rows."""
+    scope: str
+    """:func:`analysis.book.pages.frontier.backtest_scope` of the run: the cutoffs scored."""
 
 
 def record_backtest() -> RecordBacktest:
@@ -111,6 +113,7 @@ def record_backtest() -> RecordBacktest:
         frontier.record_verdicts(pooled),
         tuple(sorted(set(map(str, scored)))),
         frontier.crps_not_beaten(pooled),
+        frontier.backtest_scope(frontier.backtest_run()),
     )
 
 
@@ -136,6 +139,7 @@ def backtest_values(backtest: RecordBacktest) -> dict[str, Traced]:
         "home-backtest-target-90": target_range("coverage_90"),
         "home-backtest-target-50": target_range("coverage_50"),
         "home-backtest-crps": crps_verdict(backtest.not_beaten, BASELINE_NAMES),
+        "home-backtest-scope": backtest.scope,
     }
     rows = backtest.result_ids
     return {key: Traced(value, function, rows, "data/results.csv") for key, value in values.items()}
