@@ -26,9 +26,9 @@ from analysis.projection.frontier import headline_table
 from analysis.vocab.forms import FORMS
 
 PINNED_DATA = {
-    "papers.csv": "3f003d76af2c09a61c0430af94ac1d6def540663fd5856e274d7f1c7582fae3c",
-    "results.csv": "05ab9a54f7e6d6ec35b5febc3b95c9a1d0384d0d847ad1c71e68b35f11caafb3",
-    "compute.csv": "0e3aa86702f51600e8ec5fd7dc165ea0a35b42ceacde8e107bb50afa61ca25ca",
+    "papers.csv": "f889d2edb6bf00a8b0edeec6741ec412bf480ba3b48b952dc44d69dd19aaf975",
+    "results.csv": "9255b7752eae86b4a51d1aa4acafe5397717fe3f007c6717cd594d529c190733",
+    "compute.csv": "b1f70c8fff9707af11481cb2cfd3a667e30037f9a5d75bb32bca1363fb42d102",
     "hardware.csv": "04ce8d65033ff16fbfc98d5eabcd3773290f53e01b28a88c60f9223711a43faa",
 }
 """sha256 of the tables the keys were recorded on."""
@@ -36,10 +36,10 @@ PINNED_DATA = {
 MODEL_SOURCE_SHA256 = "430cc6083d73302ef9de9249035920854a72ee3532a84441ca693855ef426ce0"
 
 BOOK_FIT_KEYS = {
-    "hardware_burden/polynomial/static": "a5cfa6bbeaf7c23fa8078a0a4899a3e9",
-    "hardware_burden/polynomial/trend": "d264f3593858c7da07015e2ce76feeba",
-    "hardware_burden/exponential/static": "332881445d9971c841788fd314e56207",
-    "hardware_burden/exponential/trend": "8104c06b655eb3e13975fc0d7f1211ce",
+    "hardware_burden/polynomial/static": "ccf05eeb4a41e6eb46fbfc4e3bfbfc4c",
+    "hardware_burden/polynomial/trend": "6c283da546b9d9abf58311f344411a5f",
+    "hardware_burden/exponential/static": "509358266e5ec68f4ba512e95c777bc3",
+    "hardware_burden/exponential/trend": "cb8b1f8c6d3b78850fba1cc921ec5d8d",
     "network_operations/polynomial/static": "ba3f28abfd4cd0086a0270d605f68b47",
     "network_operations/polynomial/trend": "c94d6f4d8f7f0a3af55b152a61f31cf7",
     "network_operations/exponential/static": "148f850e72d4838cf1c94aa8d214358c",
@@ -54,9 +54,9 @@ BOOK_FIT_KEYS = {
     "epoch_estimate/exponential/trend": "b1bdab3ca59b325e5d59da02f3b86ea3",
     "latent/polynomial": "91e734879df61075270fcfd27d136666",
     "latent/exponential": "42c5b914066070db1b564a5b38b4f6e8",
-    "frontier/polynomial": "2ba3d0af34dd74dbda50aa9b770e0497",
-    "frontier/exponential": "7fb0087b2918e7e014a7d9ab84c5a55d",
-    "frontier/floor": "66bf4b0726b212cae5fc4c427ac9271b",
+    "frontier/polynomial": "c47c6dce3e40ba1a08c860ca0545b38d",
+    "frontier/exponential": "68266aea7e0fce5fdc6f134d7505fb32",
+    "frontier/floor": "3109f853af95cda89a9ff9c3e487840a",
 }
 
 
