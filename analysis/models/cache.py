@@ -147,16 +147,17 @@ def cached_posterior(
 ) -> tuple[az.InferenceData, bool]:
     """Load the posterior for ``key``, or make it with ``sample`` and store it: (idata, hit).
     A miss is sampled under :func:`exclusive`, so two processes never sample one key twice."""
-    cached = load_cached(key, label)
-    if cached is not None:
-        return cached, True
-    with exclusive(cache_path(key, label)):
+
+    def load() -> tuple[az.InferenceData] | None:
         cached = load_cached(key, label)
-        if cached is not None:
-            return cached, True
+        return None if cached is None else (cached,)
+
+    def make() -> az.InferenceData:
         idata = sample()
         save_cached(key, idata, label)
-    return idata, False
+        return idata
+
+    return _load_or_make(cache_path(key, label), load, make)
 
 
 def source_digest(modules: Sequence[ModuleType]) -> str:
@@ -170,16 +171,27 @@ def cached_value(key: str, compute: Callable[[], T], label: str) -> tuple[T, boo
     chapters that read it compute it once: (value, hit). The file is this machine's own cache,
     written atomically and read back only under its own key; an unreadable one is recomputed."""
     path = posterior_cache_dir() / f"{label}-{key}.pkl"
-    found = _read_value(path)
-    if found is not None:
-        return found[0], True
-    with exclusive(path):
-        found = _read_value(path)
-        if found is not None:
-            return found[0], True
+
+    def make() -> T:
         value = compute()
         _write_atomically(path, lambda tmp: _pickle_to(value, tmp))
-    return value, False
+        return value
+
+    return _load_or_make(path, lambda: _read_value(path), make)
+
+
+def _load_or_make(
+    path: Path, load: Callable[[], tuple[T] | None], make: Callable[[], T]
+) -> tuple[T, bool]:
+    """``load()``'s value (in a 1-tuple, or None when absent), else ``make()``'s, made under
+    :func:`exclusive` after loading once more: (value, hit)."""
+    found = load()
+    if found is None:
+        with exclusive(path):
+            found = load()
+            if found is None:
+                return make(), False
+    return found[0], True
 
 
 def _read_value(path: Path) -> tuple[Any] | None:

@@ -106,22 +106,26 @@ def split_section(pattern: str) -> tuple[str, str | None]:
 
 def input_files(patterns: list[str], root: Path = REPO_ROOT) -> list[Path]:
     """Every file matching ``patterns`` under ``root``, pattern by pattern, sorted."""
-    return [path for _, _, path in _matched(patterns, root)]
+    return [path for _, path in _matched(patterns, root)]
 
 
-def _matched(patterns: list[str], root: Path) -> list[tuple[str, str | None, Path]]:
-    """(pattern, section, file) for every file each pattern matches, pattern by pattern."""
+def _matched(patterns: list[str], root: Path) -> list[tuple[str | None, Path]]:
+    """(section, file) for every file each pattern matches, pattern by pattern."""
     found = []
     for pattern in patterns:
         glob, section = split_section(pattern)
-        found += [(glob, section, p) for p in sorted(root.glob(glob)) if p.is_file()]
+        found += [(section, p) for p in sorted(root.glob(glob)) if p.is_file()]
     return found
 
 
 def inputs_digest(patterns: list[str], root: Path = REPO_ROOT) -> str:
     """SHA-256 over the names and contents (or named sections) of the files of ``patterns``."""
+    return _digest(_matched(patterns, root), root)
+
+
+def _digest(matched: list[tuple[str | None, Path]], root: Path) -> str:
     digest = hashlib.sha256()
-    for _, section, path in _matched(patterns, root):
+    for section, path in matched:
         digest.update(path.relative_to(root).as_posix().encode())
         if section is not None:
             digest.update(f"#{section}".encode())
@@ -200,12 +204,11 @@ def add_inputs_digest(app: Sphinx, docname: str, source: list[str]) -> None:
     if "```{code-cell}" not in text:
         return
     root = Path(app.srcdir) if app is not None else REPO_ROOT
-    patterns = chapter_inputs(text)
-    files = input_files(patterns, root)
-    source[0] = text + DIGEST_CELL.format(digest=inputs_digest(patterns, root))
+    matched = _matched(chapter_inputs(text), root)
+    source[0] = text + DIGEST_CELL.format(digest=_digest(matched, root))
     env = getattr(app, "env", None)
     if env is not None:
-        for path in files:
+        for path in dict.fromkeys(path for _, path in matched):
             env.note_dependency(str(path))
 
 

@@ -104,7 +104,8 @@ def record_backtest() -> RecordBacktest:
     """The book's backtest on later records (the frontier chapter's run, from the cache)."""
     from analysis.book.pages import frontier
 
-    scores = frontier.backtest_run().scores
+    run = frontier.backtest_run()
+    scores = run.scores
     scored = scores.loc[
         (scores["target"] == "records") & (scores["model"] == "headline"), "result_id"
     ]
@@ -113,7 +114,7 @@ def record_backtest() -> RecordBacktest:
         frontier.record_verdicts(pooled),
         tuple(sorted(set(map(str, scored)))),
         frontier.crps_not_beaten(pooled),
-        frontier.backtest_scope(frontier.backtest_run()),
+        frontier.backtest_scope(run),
     )
 
 
