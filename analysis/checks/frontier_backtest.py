@@ -135,6 +135,24 @@ def summarise(scores: pd.DataFrame) -> dict[str, float | int]:
     }
 
 
+def units(scores: pd.DataFrame) -> int:
+    """The cutoff-paper units :func:`summarise` averages over."""
+    return int(scores.groupby(["cutoff", "paper_id"]).ngroups) if len(scores) else 0
+
+
+def chance_band(n_units: int, nominal: float, level: float = 0.95) -> tuple[float, float]:
+    """The central ``level`` range of the pooled coverage a calibrated forecaster shows over
+    ``n_units`` cutoff-paper units, each wholly inside or outside its interval (the widest
+    case: results of one paper and cutoff miss together)."""
+    from scipy import stats
+
+    if n_units < 1:
+        raise ValueError(f"a coverage over {n_units} units has no sampling range")
+    tail = (1 - level) / 2
+    lo, hi = stats.binom.ppf([tail, 1 - tail], n_units, nominal)
+    return float(lo) / n_units, float(hi) / n_units
+
+
 # --- forecasts ----------------------------------------------------------------------------
 
 
@@ -370,10 +388,9 @@ def run(
 def cutoffs_not_scored(fits: list[dict[str, object]]) -> list[str]:
     """Cutoffs of a run's fit log at which every frontier form failed the diagnostics gate:
     nothing was forecast there, so the pooled scores leave out their later results."""
-    frontier_forms = set(fm.FRONTIER_FORMS)
-    tried = [f["cutoff"] for f in fits if f["form"] in frontier_forms]
-    passed = {f["cutoff"] for f in fits if f["form"] in frontier_forms and f.get("passed")}
-    return [str(c) for c in dict.fromkeys(tried) if c not in passed]
+    frontier = [f for f in fits if f["form"] in fm.FRONTIER_FORMS]
+    passed = {f["cutoff"] for f in frontier if f.get("passed")}
+    return [str(c) for c in dict.fromkeys(f["cutoff"] for f in frontier) if c not in passed]
 
 
 def _code_modules() -> list[object]:
@@ -398,7 +415,7 @@ def cached_run(
     key = cache.cache_key(
         rows,
         cache.source_digest(_code_modules()),
-        {"cutoffs": cutoffs, "forms": forms, **settings.__dict__},
+        {"cutoffs": cutoffs, "forms": forms, **settings.key()},
     )
     return cache.cached_value(
         key, lambda: run(rows, cutoffs, forms, settings), label="frontier-backtest-run"

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import inspect
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
 import arviz as az
@@ -96,6 +96,15 @@ class FrontierSettings:
     draws: int = 1000
     target_accept: float = 0.99
     seed: int = 2020
+    low_rank: bool = False
+
+    def key(self) -> dict[str, object]:
+        """The settings as a cache key holds them (``low_rank`` only when set, so the keys of
+        diagonal-mass-matrix fits do not depend on the option's existence)."""
+        settings = asdict(self)
+        if not self.low_rank:
+            del settings["low_rank"]
+        return settings
 
 
 DEFAULT_SETTINGS = FrontierSettings()
@@ -435,6 +444,7 @@ def _sample(design: FrontierDesign, settings: FrontierSettings) -> az.InferenceD
         draws=settings.draws,
         target_accept=settings.target_accept,
         seed=settings.seed,
+        low_rank_modified_mass_matrix=settings.low_rank,
         progress_bar=False,
     )
     keep = {
@@ -558,6 +568,14 @@ def escalated(settings: FrontierSettings) -> FrontierSettings:
     )
 
 
+def escalation(settings: FrontierSettings) -> tuple[FrontierSettings, ...]:
+    """Settings to try in turn until one passes the gate: ``settings``, :func:`escalated`, and
+    the escalated ones with a low-rank mass matrix, which adapts to correlations between
+    parameters (a task's intercept and its trend) that a diagonal one cannot."""
+    longer = escalated(settings)
+    return settings, longer, replace(longer, low_rank=True)
+
+
 def fit_frontier(
     rows: pd.DataFrame,
     form: FrontierForm,
@@ -566,8 +584,8 @@ def fit_frontier(
 ) -> FrontierFit:
     """Fit (or load from the cache) the frontier model on eligible ``rows``; gated.
 
-    A fit that fails the gate is sampled once more with :func:`escalated` settings; if that
-    fails too, :class:`~analysis.models.diagnostics.DiagnosticsError` names both attempts.
+    A fit that fails the gate is sampled again with each later setting of :func:`escalation`;
+    if every attempt fails, :class:`~analysis.models.diagnostics.DiagnosticsError` names them.
     """
     rows = rows.reset_index(drop=True)
     design = make_design(rows, form)
@@ -575,8 +593,8 @@ def fit_frontier(
     start = time.perf_counter()
     name = f"{label} {form}"
     attempts = cache.gated_posterior(
-        (settings, escalated(settings)),
-        key_of=lambda a: cache.cache_key(key_rows, model_source(), {"form": form, **a.__dict__}),
+        escalation(settings),
+        key_of=lambda a: cache.cache_key(key_rows, model_source(), {"form": form, **a.key()}),
         sample=lambda a: _diagnosed(_sample(design, a), form, name),
         diagnose=lambda idata: _diagnosed_row(idata, form, name),
         label=label,

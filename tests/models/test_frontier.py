@@ -208,3 +208,18 @@ def test_draws_of_a_series_are_a_fresh_copy_each_time():
     first = fit.draws(series)
     first["intercept"] = -99.0
     assert (fit.draws(series)["intercept"] == 1.0).all()
+
+
+def test_a_failed_fit_escalates_to_longer_sampling_then_a_low_rank_mass_matrix():
+    first, longer, low_rank = fm.escalation(fm.DEFAULT_SETTINGS)
+    assert first == fm.DEFAULT_SETTINGS and not first.low_rank and not longer.low_rank
+    assert (longer.tune, longer.draws) == (2 * first.tune, 2 * first.draws)
+    assert low_rank.low_rank and (low_rank.tune, low_rank.draws) == (longer.tune, longer.draws)
+
+
+def test_only_a_low_rank_attempt_names_the_option_in_its_cache_key():
+    assert "low_rank" not in fm.DEFAULT_SETTINGS.key()
+    assert fm.DEFAULT_SETTINGS.key() == {
+        k: v for k, v in vars(fm.DEFAULT_SETTINGS).items() if k != "low_rank"
+    }
+    assert fm.escalation(fm.DEFAULT_SETTINGS)[2].key()["low_rank"] is True
