@@ -60,3 +60,19 @@ def test_the_crps_verdict_names_each_baseline_the_headline_does_not_beat() -> No
     unscored = _pooled({"ols": 0.08})
     assert frontier.crps_not_beaten(unscored) is None
     assert frontier.record_verdicts(unscored)["targets-met"] == "missed"
+
+
+def test_the_chance_sentence_says_whether_each_coverage_is_inside_the_calibrated_range() -> None:
+    from analysis.book.pages import frontier
+
+    n = 40
+    scores = pd.DataFrame(
+        {"target": "records", "model": "headline", "cutoff": 2019.0, "paper_id": range(n)}
+    )
+    pooled = _pooled({"headline": 0.05})
+    text = frontier.chance_sentence(scores, pooled)
+    assert f"rest on {n} cutoff-paper units" in text
+    assert text.count("measured: inside") == 2
+    wide = pooled.assign(coverage_50=0.95)
+    assert "(95% measured: outside)" in frontier.chance_sentence(scores, wide)
+    assert "no sampling range" in frontier.chance_sentence(scores.iloc[:0], pooled)

@@ -219,3 +219,21 @@ def test_the_backtest_scope_names_the_unscored_cutoffs() -> None:
     assert backtest_scope(SimpleNamespace(fits=passed)) == (  # type: ignore[arg-type]
         "Every cutoff could be fitted and is scored."
     )
+
+
+def test_the_chance_band_holds_a_calibrated_coverage_and_narrows_with_more_units() -> None:
+    rng = np.random.default_rng(7)
+    for n_units, nominal in ((31, 0.5), (31, 0.9), (200, 0.5)):
+        lo, hi = bt.chance_band(n_units, nominal)
+        assert lo < nominal < hi
+        simulated = rng.binomial(n_units, nominal, 20000) / n_units
+        assert ((simulated >= lo) & (simulated <= hi)).mean() >= 0.95
+    assert np.diff(bt.chance_band(200, 0.5)) < np.diff(bt.chance_band(31, 0.5))
+    with pytest.raises(ValueError, match="0 units"):
+        bt.chance_band(0, 0.5)
+
+
+def test_units_count_each_cutoff_and_paper_once() -> None:
+    scores = pd.DataFrame({"cutoff": [2018.0, 2018.0, 2019.0], "paper_id": ["a", "a", "a"]})
+    assert bt.units(scores) == 2
+    assert bt.units(scores.iloc[:0]) == 0

@@ -46,7 +46,9 @@ def headline_backtest() -> pd.DataFrame:
     glue_value("backtest-headline-target-50", frontier.target_range("coverage_50"))
     cutoffs = rows.loc[rows["cutoff"] != "pooled", "cutoff"].nunique()
     glue_value("backtest-headline-cutoffs", int(cutoffs))
-    glue_value("backtest-headline-scope", frontier.backtest_scope(frontier.backtest_run()))
+    run = frontier.backtest_run()
+    glue_value("backtest-headline-scope", frontier.backtest_scope(run))
+    glue_value("backtest-headline-chance", frontier.chance_sentence(run.scores, pooled))
     records = rows[rows["target"] == "records"][HEADLINE_COLUMNS]
     return frontier.coverage_percent(records).reset_index(drop=True)
 

@@ -276,18 +276,42 @@ def record_verdicts(pooled: pd.DataFrame) -> dict[str, object]:
     return out
 
 
+def chance_sentence(scores: pd.DataFrame, pooled: pd.DataFrame) -> str:
+    """How far chance alone moves the headline's pooled coverage of later records: the range a
+    calibrated forecaster shows over as many cutoff-paper units
+    (:func:`~analysis.checks.frontier_backtest.chance_band`), and where the measured one lies."""
+    mine = scores[(scores["target"] == "records") & (scores["model"] == "headline")]
+    n_units = bt.units(mine)
+    if n_units == 0:
+        return "No later record was scored, so the coverage has no sampling range."
+    verdicts = record_verdicts(pooled)
+    parts = []
+    for column, nominal in (("coverage_90", 0.9), ("coverage_50", 0.5)):
+        lo, hi = bt.chance_band(n_units, nominal)
+        measured = float(verdicts[f"records-{column}"])
+        where = "inside" if 100 * lo <= measured <= 100 * hi else "outside"
+        parts.append(
+            f"{100 * lo:.0f}-{100 * hi:.0f}% for the {100 * nominal:.0f}% intervals"
+            f" ({measured:.0f}% measured: {where})"
+        )
+    return (
+        f"These coverages rest on {n_units} cutoff-paper units, so chance alone moves them: a"
+        f" calibrated forecaster would show {parts[0]} and {parts[1]} in 95 of 100 such"
+        " backtests, even in the widest case where the results of one unit all miss together."
+    )
+
+
 def backtest_scope(run: bt.BacktestRun) -> str:
     """Which cutoffs the pooled backtest scores, as a sentence: all, or all but those at which
     every form failed the gate (:func:`~analysis.checks.frontier_backtest.cutoffs_not_scored`)."""
     missing = bt.cutoffs_not_scored(run.fits)
     if not missing:
         return "Every cutoff could be fitted and is scored."
-    listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " and " + missing[-1]
     cutoffs = "cutoff" if len(missing) == 1 else "cutoffs"
     return (
-        f"The {listed} {cutoffs} could not be fitted: every form failed the diagnostics gate"
-        " there, so neither they nor their later results are scored, and the pooled scores speak"
-        " only for the other cutoffs."
+        f"The {_listed(missing, 'and')} {cutoffs} could not be fitted: every form failed the"
+        " diagnostics gate there, so neither they nor their later results are scored, and the"
+        " pooled scores speak only for the other cutoffs."
     )
 
 
@@ -307,9 +331,12 @@ def crps_verdict(not_beaten: Sequence[str] | None, names: Mapping[str, str] | No
         return "cannot be scored (no refit passed the gate)"
     if not not_beaten:
         return "beats every baseline"
-    named = [(names or {}).get(m, m) for m in not_beaten]
-    listed = named[0] if len(named) == 1 else ", ".join(named[:-1]) + " or " + named[-1]
-    return "does not beat " + listed
+    return "does not beat " + _listed([(names or {}).get(m, m) for m in not_beaten], "or")
+
+
+def _listed(words: Sequence[str], conjunction: str) -> str:
+    """``['a', 'b', 'c']`` → ``'a, b and c'`` (with ``conjunction`` 'and')."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {conjunction} {words[-1]}"
 
 
 def publish() -> SimpleNamespace:
@@ -403,6 +430,7 @@ def publish() -> SimpleNamespace:
     _glue_off_scale(pooled)
     for key, value in record_verdicts(pooled).items():
         glue_value(f"frontier-{key}", value)
+    glue_value("frontier-records-chance", chance_sentence(run.scores, pooled))
     out = GENERATED_DIR / "site" / "reports" / "backtest.json"
     bt.write_report(run, rows, fp.HEADLINE_MEASURE, out, headline_weights=weights)
     glue_value("frontier-backtest-fits", len(run.fits))
