@@ -26,9 +26,9 @@ from analysis.projection.frontier import headline_table
 from analysis.vocab.forms import FORMS
 
 PINNED_DATA = {
-    "papers.csv": "f889d2edb6bf00a8b0edeec6741ec412bf480ba3b48b952dc44d69dd19aaf975",
-    "results.csv": "9255b7752eae86b4a51d1aa4acafe5397717fe3f007c6717cd594d529c190733",
-    "compute.csv": "b1f70c8fff9707af11481cb2cfd3a667e30037f9a5d75bb32bca1363fb42d102",
+    "papers.csv": "68370c2d1027138abb55d35e0bec9e5a6310bb73eb49f6a0d1aa85b90d37cd8f",
+    "results.csv": "f5751c23d660c9166ab7431cdad145da87bbc4e1abcd557d55c821aa1a69de69",
+    "compute.csv": "f0cd8e0894785ca78dab4822b135161363095692929605912596475c1fd6749e",
     "hardware.csv": "04ce8d65033ff16fbfc98d5eabcd3773290f53e01b28a88c60f9223711a43faa",
 }
 """sha256 of the tables the keys were recorded on."""
@@ -36,10 +36,10 @@ PINNED_DATA = {
 MODEL_SOURCE_SHA256 = "430cc6083d73302ef9de9249035920854a72ee3532a84441ca693855ef426ce0"
 
 BOOK_FIT_KEYS = {
-    "hardware_burden/polynomial/static": "ccf05eeb4a41e6eb46fbfc4e3bfbfc4c",
-    "hardware_burden/polynomial/trend": "6c283da546b9d9abf58311f344411a5f",
-    "hardware_burden/exponential/static": "509358266e5ec68f4ba512e95c777bc3",
-    "hardware_burden/exponential/trend": "cb8b1f8c6d3b78850fba1cc921ec5d8d",
+    "hardware_burden/polynomial/static": "74dd8f34fbbe00cc75497debd957be24",
+    "hardware_burden/polynomial/trend": "39697b7523c3d9c60c9d417c4753b873",
+    "hardware_burden/exponential/static": "85995dfccfd3ecc00c80399065a8766c",
+    "hardware_burden/exponential/trend": "dec416e7ffa34d9a4049f2ce47700384",
     "network_operations/polynomial/static": "ba3f28abfd4cd0086a0270d605f68b47",
     "network_operations/polynomial/trend": "c94d6f4d8f7f0a3af55b152a61f31cf7",
     "network_operations/exponential/static": "148f850e72d4838cf1c94aa8d214358c",
@@ -54,9 +54,9 @@ BOOK_FIT_KEYS = {
     "epoch_estimate/exponential/trend": "b1bdab3ca59b325e5d59da02f3b86ea3",
     "latent/polynomial": "91e734879df61075270fcfd27d136666",
     "latent/exponential": "42c5b914066070db1b564a5b38b4f6e8",
-    "frontier/polynomial": "c47c6dce3e40ba1a08c860ca0545b38d",
-    "frontier/exponential": "68266aea7e0fce5fdc6f134d7505fb32",
-    "frontier/floor": "3109f853af95cda89a9ff9c3e487840a",
+    "frontier/polynomial": "27d771170d6765d26032583a03e438d9",
+    "frontier/exponential": "353c46820a51fbad1931f0e6605ef37e",
+    "frontier/floor": "211b2831384f9788849a4519cca85170",
 }
 
 
