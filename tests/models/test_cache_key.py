@@ -26,9 +26,9 @@ from analysis.projection.frontier import headline_table
 from analysis.vocab.forms import FORMS
 
 PINNED_DATA = {
-    "papers.csv": "68370c2d1027138abb55d35e0bec9e5a6310bb73eb49f6a0d1aa85b90d37cd8f",
-    "results.csv": "f5751c23d660c9166ab7431cdad145da87bbc4e1abcd557d55c821aa1a69de69",
-    "compute.csv": "f0cd8e0894785ca78dab4822b135161363095692929605912596475c1fd6749e",
+    "papers.csv": "80052f9a372f4022937e739766660021679c7cd32acfe5f2fb6954999cd7f67e",
+    "results.csv": "988549c49dba3db0a863fbedd0bcf1a66e08eb5b6e9394ae9fa67e8924410dec",
+    "compute.csv": "f9dd72c9840a36a4dfaaa04f0aba15d809e32fd88ad4a3dcc7701b99c9d5ee0c",
     "hardware.csv": "04ce8d65033ff16fbfc98d5eabcd3773290f53e01b28a88c60f9223711a43faa",
 }
 """sha256 of the tables the keys were recorded on."""
@@ -44,16 +44,16 @@ BOOK_FIT_KEYS = {
     "network_operations/polynomial/trend": "c94d6f4d8f7f0a3af55b152a61f31cf7",
     "network_operations/exponential/static": "148f850e72d4838cf1c94aa8d214358c",
     "network_operations/exponential/trend": "671e92615a23a3073981ba4796d9eb13",
-    "flops_per_pass/polynomial/static": "8cde3e7ab448e43a0811797aa481009b",
-    "flops_per_pass/polynomial/trend": "8341c6d1a024ff5112665d6ce50911e6",
-    "flops_per_pass/exponential/static": "0118c7cdec4a50b56a33f701544e09b7",
-    "flops_per_pass/exponential/trend": "c56888417fb85bcdb9f6be64dfda57c2",
+    "flops_per_pass/polynomial/static": "0bc4cdf0e423b5ccb4f898366a80dc53",
+    "flops_per_pass/polynomial/trend": "51802b74d57a562fcd96a7ebf50438c5",
+    "flops_per_pass/exponential/static": "3a300aa6903767f52e326fe52dbeb7af",
+    "flops_per_pass/exponential/trend": "f90b152371b33092153cfaf45472a1ba",
     "epoch_estimate/polynomial/static": "e8edb04ba32435cdab864f60337de558",
     "epoch_estimate/polynomial/trend": "9ebbc16188ed176aab5575f68544ecb5",
     "epoch_estimate/exponential/static": "93dbcbd16216c4ff0eb60dd5041fa171",
     "epoch_estimate/exponential/trend": "b1bdab3ca59b325e5d59da02f3b86ea3",
-    "latent/polynomial": "91e734879df61075270fcfd27d136666",
-    "latent/exponential": "42c5b914066070db1b564a5b38b4f6e8",
+    "latent/polynomial": "525b840bfbc229ff6f5d22168173fcd4",
+    "latent/exponential": "c76b538588b02c4871018b305f70174f",
     "frontier/polynomial": "27d771170d6765d26032583a03e438d9",
     "frontier/exponential": "353c46820a51fbad1931f0e6605ef37e",
     "frontier/floor": "211b2831384f9788849a4519cca85170",
