@@ -291,7 +291,7 @@ def chance_sentence(scores: pd.DataFrame, pooled: pd.DataFrame) -> str:
         measured = float(verdicts[f"records-{column}"])
         where = "inside" if 100 * lo <= measured <= 100 * hi else "outside"
         parts.append(
-            f"{100 * lo:.0f}-{100 * hi:.0f}% for the {100 * nominal:.0f}% intervals"
+            f"{100 * lo:.0f}–{100 * hi:.0f}% for the {100 * nominal:.0f}% intervals"
             f" ({measured:.0f}% measured: {where})"
         )
     return (
