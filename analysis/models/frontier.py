@@ -568,12 +568,18 @@ def escalated(settings: FrontierSettings) -> FrontierSettings:
     )
 
 
+FINAL_TARGET_ACCEPT = 0.999
+"""Target acceptance of the last attempt: the smallest steps, against the last divergences."""
+
+
 def escalation(settings: FrontierSettings) -> tuple[FrontierSettings, ...]:
-    """Settings to try in turn until one passes the gate: ``settings``, :func:`escalated`, and
-    the escalated ones with a low-rank mass matrix, which adapts to correlations between
-    parameters (a task's intercept and its trend) that a diagonal one cannot."""
+    """Settings to try in turn until one passes the gate: ``settings``, :func:`escalated`, the
+    escalated ones with a low-rank mass matrix (which adapts to correlations between parameters,
+    a task's intercept and its trend, that a diagonal one cannot), and those with the smaller
+    steps of :data:`FINAL_TARGET_ACCEPT`."""
     longer = escalated(settings)
-    return settings, longer, replace(longer, low_rank=True)
+    low_rank = replace(longer, low_rank=True)
+    return settings, longer, low_rank, replace(low_rank, target_accept=FINAL_TARGET_ACCEPT)
 
 
 def fit_frontier(

@@ -9,6 +9,7 @@ progress, the failure of the book's earlier model) falls outside the tolerance.
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -210,11 +211,13 @@ def test_draws_of_a_series_are_a_fresh_copy_each_time():
     assert (fit.draws(series)["intercept"] == 1.0).all()
 
 
-def test_a_failed_fit_escalates_to_longer_sampling_then_a_low_rank_mass_matrix():
-    first, longer, low_rank = fm.escalation(fm.DEFAULT_SETTINGS)
+def test_a_failed_fit_escalates_to_longer_sampling_a_low_rank_mass_matrix_then_smaller_steps():
+    first, longer, low_rank, smaller_steps = fm.escalation(fm.DEFAULT_SETTINGS)
     assert first == fm.DEFAULT_SETTINGS and not first.low_rank and not longer.low_rank
     assert (longer.tune, longer.draws) == (2 * first.tune, 2 * first.draws)
     assert low_rank.low_rank and (low_rank.tune, low_rank.draws) == (longer.tune, longer.draws)
+    assert smaller_steps == replace(low_rank, target_accept=fm.FINAL_TARGET_ACCEPT)
+    assert smaller_steps.target_accept > low_rank.target_accept
 
 
 def test_only_a_low_rank_attempt_names_the_option_in_its_cache_key():

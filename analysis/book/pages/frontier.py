@@ -354,6 +354,7 @@ def publish() -> SimpleNamespace:
     glue_value("frontier-scale-points", fm.PRIORS["exponential"].scale)
     glue_value("frontier-max-rhat", MAX_RHAT)
     glue_value("frontier-min-ess", int(MIN_ESS_BULK))
+    glue_value("frontier-final-accept", fm.FINAL_TARGET_ACCEPT)
     glue_value("frontier-target-a", TARGETS[0])
     glue_value("frontier-target-b", TARGETS[1])
     glue_value("frontier-nominal-90", 90)
