@@ -46,7 +46,9 @@ def test_the_crps_verdict_names_each_baseline_the_headline_does_not_beat() -> No
     pooled = _pooled({"headline": 0.10, "ols": 0.08, "mean_line": 0.20, "no_progress": 0.10})
     assert frontier.crps_not_beaten(pooled) == ("ols", "no_progress")  # a tie is not a win
     verdicts = frontier.record_verdicts(pooled)
-    assert verdicts["crps-verdict"] == "does not beat ols or no_progress"
+    assert verdicts["crps-verdict"] == (
+        "does not beat the study's least squares or a forecast of no further progress"
+    )
     assert verdicts["targets-met"] == "missed"
     names = {"ols": "least squares", "no_progress": "no progress"}
     assert frontier.crps_verdict(("ols", "mean_line", "no_progress"), names) == (

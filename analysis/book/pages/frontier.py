@@ -34,6 +34,12 @@ REPORT_COLUMNS = [
 ]  # fmt: skip
 PARAMETERS = (("slope", "slope_task"), ("trend", "trend_task"), ("gap_share", "gap_share"))
 PERCENT_COLUMNS = ("coverage_50", "coverage_90", "nonfinite_share")
+BASELINE_NAMES = {
+    "ols": "the study's least squares",
+    "mean_line": "the mean line",
+    "no_progress": "a forecast of no further progress",
+}
+"""The baselines as the prose names them."""
 RECORD_TARGETS = {"coverage_90": (0.85, 0.95), "coverage_50": (0.40, 0.60)}
 """The backtest targets for later record-setting results (pooled over cutoffs)."""
 
@@ -271,7 +277,7 @@ def record_verdicts(pooled: pd.DataFrame) -> dict[str, object]:
         out[f"records-{column}"] = 100 * value
         out[f"records-{column}-verdict"] = "within" if met else "outside"
     not_beaten = crps_not_beaten(pooled)
-    out["crps-verdict"] = crps_verdict(not_beaten)
+    out["crps-verdict"] = crps_verdict(not_beaten, BASELINE_NAMES)
     out["targets-met"] = "met" if all(verdicts) and not_beaten == () else "missed"
     return out
 

@@ -118,17 +118,10 @@ def record_backtest() -> RecordBacktest:
     )
 
 
-BASELINE_NAMES = {
-    "ols": "the study's least squares",
-    "mean_line": "the mean line",
-    "no_progress": "a forecast of no further progress",
-}
-
-
 def backtest_values(backtest: RecordBacktest) -> dict[str, Traced]:
     """The landing page's backtest finding: coverage of later records against the targets and
     the CRPS verdict, traced to the records scored."""
-    from analysis.book.pages.frontier import crps_verdict, target_range
+    from analysis.book.pages.frontier import BASELINE_NAMES, crps_verdict, target_range
 
     function = "analysis.book.pages.frontier.record_verdicts"
     v = backtest.verdicts
