@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import altair as alt
 import pandas as pd
+from IPython.display import Markdown
 
 from analysis import models
 from analysis.book.context import book_context
@@ -47,8 +48,8 @@ def headline_backtest() -> pd.DataFrame:
     cutoffs = rows.loc[rows["cutoff"] != "pooled", "cutoff"].nunique()
     glue_value("backtest-headline-cutoffs", int(cutoffs))
     run = frontier.backtest_run()
-    glue_value("backtest-headline-scope", frontier.backtest_scope(run))
-    glue_value("backtest-headline-chance", frontier.chance_sentence(run.scores, pooled))
+    glue_value("backtest-headline-scope", Markdown(frontier.backtest_scope(run)))
+    glue_value("backtest-headline-chance", Markdown(frontier.chance_sentence(run.scores, pooled)))
     records = rows[rows["target"] == "records"][HEADLINE_COLUMNS]
     return frontier.coverage_percent(records).reset_index(drop=True)
 

@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import altair as alt
 import numpy as np
 import pandas as pd
+from IPython.display import Markdown
 
 from analysis.book.context import book_context
 from analysis.book.figures import publish_figure
@@ -437,11 +438,11 @@ def publish() -> SimpleNamespace:
     _glue_off_scale(pooled)
     for key, value in record_verdicts(pooled).items():
         glue_value(f"frontier-{key}", value)
-    glue_value("frontier-records-chance", chance_sentence(run.scores, pooled))
+    glue_value("frontier-records-chance", Markdown(chance_sentence(run.scores, pooled)))
     out = GENERATED_DIR / "site" / "reports" / "backtest.json"
     bt.write_report(run, rows, fp.HEADLINE_MEASURE, out, headline_weights=weights)
     glue_value("frontier-backtest-fits", len(run.fits))
-    glue_value("frontier-backtest-scope", backtest_scope(run))
+    glue_value("frontier-backtest-scope", Markdown(backtest_scope(run)))
     pit_counts = bt.pit_histogram(run.scores)
     pit = pd.DataFrame({"bin": np.arange(10) / 10 + 0.05, "results": pit_counts})
     chart = (
