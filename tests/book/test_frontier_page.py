@@ -72,9 +72,10 @@ def test_the_chance_sentence_says_whether_each_coverage_is_inside_the_calibrated
         {"target": "records", "model": "headline", "cutoff": 2019.0, "paper_id": range(n)}
     )
     pooled = _pooled({"headline": 0.05})
-    text = frontier.chance_sentence(scores, pooled)
+    verdicts = frontier.record_verdicts(pooled)
+    text = frontier.chance_sentence(scores, verdicts)
     assert f"rest on {n} cutoff-paper units" in text
     assert text.count("measured: inside") == 2
-    wide = pooled.assign(coverage_50=0.95)
+    wide = frontier.record_verdicts(pooled.assign(coverage_50=0.95))
     assert "(95% measured: outside)" in frontier.chance_sentence(scores, wide)
-    assert "no sampling range" in frontier.chance_sentence(scores.iloc[:0], pooled)
+    assert "no sampling range" in frontier.chance_sentence(scores.iloc[:0], verdicts)

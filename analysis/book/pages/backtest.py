@@ -41,7 +41,8 @@ def headline_backtest() -> pd.DataFrame:
 
     rows = frontier.report_frame()
     pooled = rows[rows["cutoff"] == "pooled"]
-    for key, value in frontier.record_verdicts(pooled).items():
+    verdicts = frontier.record_verdicts(pooled)
+    for key, value in verdicts.items():
         glue_value(f"backtest-headline-{key}", value)
     glue_value("backtest-headline-target-90", frontier.target_range("coverage_90"))
     glue_value("backtest-headline-target-50", frontier.target_range("coverage_50"))
@@ -49,7 +50,7 @@ def headline_backtest() -> pd.DataFrame:
     glue_value("backtest-headline-cutoffs", int(cutoffs))
     run = frontier.backtest_run()
     glue_value("backtest-headline-scope", Markdown(frontier.backtest_scope(run)))
-    glue_value("backtest-headline-chance", Markdown(frontier.chance_sentence(run.scores, pooled)))
+    glue_value("backtest-headline-chance", Markdown(frontier.chance_sentence(run.scores, verdicts)))
     records = rows[rows["target"] == "records"][HEADLINE_COLUMNS]
     return frontier.coverage_percent(records).reset_index(drop=True)
 

@@ -283,15 +283,15 @@ def record_verdicts(pooled: pd.DataFrame) -> dict[str, object]:
     return out
 
 
-def chance_sentence(scores: pd.DataFrame, pooled: pd.DataFrame) -> str:
+def chance_sentence(scores: pd.DataFrame, verdicts: Mapping[str, object]) -> str:
     """How far chance alone moves the headline's pooled coverage of later records: the range a
     calibrated forecaster shows over as many cutoff-paper units
-    (:func:`~analysis.checks.frontier_backtest.chance_band`), and where the measured one lies."""
+    (:func:`~analysis.checks.frontier_backtest.chance_band`), and where the measured one
+    (``verdicts``, from :func:`record_verdicts`) lies."""
     mine = scores[(scores["target"] == "records") & (scores["model"] == "headline")]
     n_units = bt.units(mine)
     if n_units == 0:
         return "No later record was scored, so the coverage has no sampling range."
-    verdicts = record_verdicts(pooled)
     parts = []
     for column, nominal in (("coverage_90", 0.9), ("coverage_50", 0.5)):
         lo, hi = bt.chance_band(n_units, nominal)
@@ -436,9 +436,10 @@ def publish() -> SimpleNamespace:
     pooled = backtest_rows()
     glue_table("frontier-backtest", coverage_percent(pooled))
     _glue_off_scale(pooled)
-    for key, value in record_verdicts(pooled).items():
+    verdicts = record_verdicts(pooled)
+    for key, value in verdicts.items():
         glue_value(f"frontier-{key}", value)
-    glue_value("frontier-records-chance", Markdown(chance_sentence(run.scores, pooled)))
+    glue_value("frontier-records-chance", Markdown(chance_sentence(run.scores, verdicts)))
     out = GENERATED_DIR / "site" / "reports" / "backtest.json"
     bt.write_report(run, rows, fp.HEADLINE_MEASURE, out, headline_weights=weights)
     glue_value("frontier-backtest-fits", len(run.fits))
