@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,6 +49,11 @@ def tables():
     return load_tables()
 
 
+def _plain(text: str) -> str:
+    """Sphinx's console output without colour codes, its progress lines one per line."""
+    return re.sub(r"\x1b\[[0-9;]*[A-Za-z]", "", text).replace("\r", "\n")
+
+
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the book strictly (-W -n --keep-going) from scratch into a temporary directory.
@@ -80,7 +86,8 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if result.returncode != 0:
         reports = sorted((out / "_build" / "html" / "reports").glob("**/*.err.log"))
         details = "\n".join(p.read_text()[-3000:] for p in reports)
-        pytest.fail(f"strict book build failed (log: {log}):\n{result.stdout[-6000:]}\n{details}")
+        output = f"{_plain(result.stdout)[-3000:]}\n--- stderr ---\n{_plain(result.stderr)[-6000:]}"
+        pytest.fail(f"strict book build failed (log: {log}):\n{output}\n{details}")
     html = out / "_build" / "html"
     assert (html / "index.html").exists(), "the build produced no index.html"
     return html

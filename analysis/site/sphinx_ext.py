@@ -29,8 +29,9 @@ from analysis import __version__
 from analysis.book.figures import figure_bibtex, figure_citation_text
 from analysis.paths import DATA_DIR, FIGURES_DIR, GENERATED_DIR, REPO_ROOT
 
-DEFAULT_INPUTS = ("data/*.csv", "data/manual/*.csv", "analysis/**/*.py")
-"""Files every executed chapter depends on: the curated data and the analysis code."""
+DEFAULT_INPUTS = ("data/*.csv", "data/manual/*.csv", "analysis/**/*.py", "reports/backtest-run/*")
+"""Files every executed chapter depends on: the curated data, the analysis code and the
+committed backtest run (:mod:`analysis.checks.backtest_store`)."""
 INPUTS_KEY = re.compile(r"^complim_inputs:\s*\[(?P<files>[^\]]*)\]\s*$", re.M)
 TASK_KEY = re.compile(r"^complim_task:\s*(?P<task>[a-z_]+)\s*$", re.M)
 NO_PPC_FIGURE_KEY = re.compile(r"^complim_ppc_figure:\s*false\s*$", re.M)
